@@ -1,0 +1,27 @@
+"""Project exceptions. They carry user-facing messages; the CLI and the UI turn them into messages at the edge."""
+
+from __future__ import annotations
+
+
+class CratediggerError(Exception):
+    """Base class: a problem the user can fix. The message says what was expected, what was found, and how to fix it."""
+
+
+class CatalogError(CratediggerError):
+    """A catalog file is missing, unreadable, or has no usable rows."""
+
+
+class IndexMismatchError(CratediggerError):
+    """An index on disk does not match the catalog or model it is used with."""
+
+
+class ModelNotFoundError(CratediggerError):
+    """A model name or path could not be resolved to local weights."""
+
+
+class QueryError(CratediggerError):
+    """A query is empty or otherwise unusable."""
+
+
+class DataNotFoundError(CratediggerError):
+    """A dataset file (e.g. under ../shared/data) is missing."""

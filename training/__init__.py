@@ -1,0 +1,7 @@
+"""GPL training pipeline: data, teacher cross-encoder, hard negatives, pseudo labels, student, evaluation.
+
+Each stage is one module; stages hand named files to each other in one run directory, and a manifest
+records the config hash and input hashes so a stage reruns only when they change.
+"""
+
+from __future__ import annotations
