@@ -1,6 +1,6 @@
 """The ``cratedigger`` console script: one parser, subcommands contributed by each package.
 
-Each of ``retrieval.commands``, ``training.commands`` and ``chat.commands`` exposes
+Each of ``retrieval.commands``, ``retrieval.eval_commands``, ``training.commands`` and ``chat.commands`` exposes
 ``add_parsers(subparsers)``, which adds its subcommands and sets ``func`` on them. Heavy imports
 (torch, gradio) happen inside the command functions so ``cratedigger --help`` stays fast.
 Project errors (``CratediggerError``) become a one-line message and exit code 2 here, and only here.
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from retrieval.errors import CratediggerError
 
-COMMAND_MODULES = ("retrieval.commands", "training.commands", "chat.commands")
+COMMAND_MODULES = ("retrieval.commands", "retrieval.eval_commands", "training.commands", "chat.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
