@@ -1,10 +1,16 @@
-"""Project exceptions. They carry user-facing messages; the CLI and the UI turn them into messages at the edge."""
+"""Project exceptions.
+
+They carry user-facing messages; the CLI and the UI turn them into messages at the edge.
+"""
 
 from __future__ import annotations
 
 
 class CratediggerError(Exception):
-    """Base class: a problem the user can fix. The message says what was expected, what was found, and how to fix it."""
+    """Base class: a problem the user can fix.
+
+    The message says what was expected, what was found, and how to fix it.
+    """
 
 
 class CatalogError(CratediggerError):
@@ -25,3 +31,7 @@ class QueryError(CratediggerError):
 
 class DataNotFoundError(CratediggerError):
     """A dataset file (e.g. under ../shared/data) is missing."""
+
+
+class BenchmarkError(CratediggerError):
+    """A BEIR benchmark folder is missing files or has malformed lines, or a benchmark cannot be built."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
+import numpy as np
+
 Ranking = list[tuple[int, float]]
 
 
@@ -34,6 +36,6 @@ class Retriever(ABC):
     def search(self, queries: Sequence[str], k: int = 10) -> list[Ranking]:
         """Top ``k`` (corpus index, score) pairs per query, best first."""
 
-    def score_all(self, queries: Sequence[str]) -> list[list[float]]:
+    def score_all(self, queries: Sequence[str]) -> np.ndarray:
         """Scores of every corpus document for each query (used by hybrid fusion). Override when cheaper."""
         raise NotImplementedError(f"{type(self).__name__} does not implement score_all")

@@ -1,0 +1,73 @@
+"""Retriever implementations behind ``retrieval.retriever.Retriever`` and the ``build_retriever`` factory.
+
+Out of scope: catalogs, songs and persistence (``retrieval.searcher``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retrieval.retriever import Retriever
+from retrieval.retrievers.bm25_retriever import BM25Retriever
+from retrieval.retrievers.dense_retriever import DenseRetriever
+from retrieval.retrievers.hybrid_retriever import (
+    DEFAULT_NORMALIZATION,
+    DEFAULT_SPARSE,
+    DEFAULT_WEIGHT,
+    HybridRetriever,
+)
+from retrieval.retrievers.tfidf_retriever import TfidfRetriever
+
+RETRIEVER_NAMES = ("tfidf", "bm25", "dense", "hybrid")
+_HYBRID_KEYS = ("weight", "normalization", "sparse")
+
+__all__ = [
+    "BM25Retriever",
+    "DenseRetriever",
+    "HybridRetriever",
+    "TfidfRetriever",
+    "RETRIEVER_NAMES",
+    "build_retriever",
+]
+
+
+def build_retriever(name: str, model: str | None = None, **kw: Any) -> Retriever:
+    """A retriever by name: ``tfidf``, ``bm25``, ``dense`` or ``hybrid``.
+
+    Args:
+        name: which retriever.
+        model: the dense model for ``dense``/``hybrid`` (default: ``retrieval.models.default_model()``).
+        **kw: ``dense``: ``DenseRetriever`` arguments (``score_fn``, ``batch_size``, ``cache_dir``,
+            ``show_progress_bar``, ``encoder``); ``hybrid``: those plus ``weight``, ``normalization`` and
+            ``sparse`` (``"tfidf"`` or ``"bm25"``); ``bm25``: ``BM25Config`` fields; ``tfidf``:
+            ``TfidfVectorizer`` arguments.
+
+    Example:
+        >>> build_retriever("hybrid", model="minilm", weight=0.5).weight  # doctest: +SKIP
+        0.5
+    """
+    if name == "tfidf":
+        return TfidfRetriever(**kw)
+    if name == "bm25":
+        return BM25Retriever(**kw)
+    if name not in ("dense", "hybrid"):
+        raise ValueError(f"unknown retriever {name!r}: expected one of {', '.join(RETRIEVER_NAMES)}")
+    if model is None:
+        from retrieval.models import default_model
+
+        model = default_model()
+    hybrid_kw = {key: kw.pop(key) for key in _HYBRID_KEYS if key in kw}
+    dense = DenseRetriever(model, **kw)
+    if name == "dense":
+        if hybrid_kw:
+            raise ValueError(f"options {sorted(hybrid_kw)} only apply to the hybrid retriever")
+        return dense
+    sparse_name = hybrid_kw.pop("sparse", DEFAULT_SPARSE)
+    if sparse_name not in ("tfidf", "bm25"):
+        raise ValueError(f"hybrid sparse retriever must be 'tfidf' or 'bm25', got {sparse_name!r}")
+    return HybridRetriever(
+        dense,
+        build_retriever(sparse_name),
+        weight=hybrid_kw.get("weight", DEFAULT_WEIGHT),
+        normalization=hybrid_kw.get("normalization", DEFAULT_NORMALIZATION),
+    )

@@ -1,0 +1,72 @@
+"""Hybrid retrieval: a weighted sum of per-query normalized dense and sparse scores.
+
+``score = weight * norm(dense) + (1 - weight) * norm(sparse)`` over every document, with ``norm`` one
+of ``minmax``, ``zscore`` or ``rrf`` (see ``retrieval.retrievers.ranking.normalize``). The defaults
+were tuned on the dev benchmark (sentence variant, seed 0); docs/results.md has the sweep.
+Out of scope: candidate-only fusion for very large catalogs (every document is scored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from retrieval.retriever import Ranking, Retriever
+from retrieval.retrievers.ranking import normalize, search_by_scores
+
+DEFAULT_WEIGHT = 0.5
+DEFAULT_NORMALIZATION = "zscore"
+DEFAULT_SPARSE = "tfidf"
+
+
+class HybridRetriever(Retriever):
+    """Fuses a dense and a sparse retriever.
+
+    Args:
+        dense: a retriever with ``score_all`` (normally ``DenseRetriever``).
+        sparse: a retriever with ``score_all`` (``TfidfRetriever`` or ``BM25Retriever``).
+        weight: weight of the dense scores in [0, 1]; 1 is dense only, 0 sparse only.
+        normalization: ``minmax``, ``zscore`` or ``rrf``.
+
+    Example:
+        >>> h = HybridRetriever(DenseRetriever("minilm"), TfidfRetriever())  # doctest: +SKIP
+        >>> h.fit(["steel drums, tropical", "piano, sad"]).search(["sad piano"], k=1)  # doctest: +SKIP
+        [[(1, 1.0)]]
+    """
+
+    name = "hybrid"
+
+    def __init__(
+        self,
+        dense: Retriever,
+        sparse: Retriever,
+        weight: float = DEFAULT_WEIGHT,
+        normalization: str = DEFAULT_NORMALIZATION,
+    ) -> None:
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"hybrid weight must be in [0, 1], got {weight}")
+        normalize(np.zeros((1, 1)), normalization)  # validates the name early
+        self.dense, self.sparse = dense, sparse
+        self.weight, self.normalization = weight, normalization
+        self._n_docs = 0
+
+    def fit(self, corpus: Sequence[str]) -> HybridRetriever:
+        self.dense.fit(corpus)
+        self.sparse.fit(corpus)
+        self._n_docs = len(corpus)
+        return self
+
+    def fuse(self, dense_scores: np.ndarray, sparse_scores: np.ndarray) -> np.ndarray:
+        """The fused score matrix for precomputed dense and sparse score matrices."""
+        return self.weight * normalize(dense_scores, self.normalization) + (1.0 - self.weight) * normalize(
+            sparse_scores, self.normalization
+        )
+
+    def score_all(self, queries: Sequence[str]) -> np.ndarray:
+        return self.fuse(
+            np.asarray(self.dense.score_all(queries)), np.asarray(self.sparse.score_all(queries))
+        )
+
+    def search(self, queries: Sequence[str], k: int = 10) -> list[Ranking]:
+        return search_by_scores(self.score_all, queries, k, self._n_docs)
