@@ -1,15 +1,46 @@
-"""Subcommands contributed by ``training`` to the ``cratedigger`` CLI."""
+"""Subcommands contributed by ``training`` to the ``cratedigger`` CLI: ``train`` and ``ship-model``.
+
+Out of scope: the stages themselves (``training.pipeline``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
-    """Add this package's subcommands to ``sub`` (an argparse subparsers object)."""
-    del sub  # filled in by the training work
+    """Add ``train`` and ``ship-model`` to ``sub`` (an argparse subparsers object)."""
+    train = sub.add_parser("train", help="run the GPL training pipeline (resumable)")
+    train.add_argument("--config", required=True, help="pipeline config JSON (see training/configs/)")
+    train.add_argument("--stages", nargs="+", default=None,
+                       help="only these stages (data teacher negatives pseudo_labels student evaluate)")
+    train.add_argument("--run-dir", default=None, help="run directory (default runs/<config name>)")
+    train.add_argument("--force", action="store_true", help="rerun the chosen stages even when up to date")
+    train.set_defaults(func=_train)
+    ship = sub.add_parser("ship-model", help="copy a run's student into assets/models (fp16, model card)")
+    ship.add_argument("--run-dir", required=True)
+    ship.add_argument("--config", required=True, help="the config the run used (quoted in the model card)")
+    ship.add_argument("--force", action="store_true", help="ship even if it does not beat MiniLM on dev")
+    ship.set_defaults(func=_ship)
 
 
-def _unused(args: argparse.Namespace) -> int:
+def _train(args: argparse.Namespace) -> int:
+    from training.pipeline import load_config, run_pipeline
+
+    cfg = load_config(args.config)
+    run_dir = Path(args.run_dir or Path("runs") / Path(args.config).stem)
+    records = run_pipeline(cfg, run_dir, args.stages, force=args.force)
+    summary = {k: {"seconds": v.get("seconds"), "result": v.get("result")} for k, v in records.items()}
+    print(json.dumps(summary, indent=1))
+    return 0
+
+
+def _ship(args: argparse.Namespace) -> int:
+    from training.ship import ship_model
+
+    path = ship_model(Path(args.run_dir), Path(args.config), force=args.force)
+    print(f"shipped {path}")
     return 0

@@ -1,0 +1,79 @@
+"""Stage 1 (data): dev tracks excluded, templates unlike the dev ones, bad input refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from training_fixtures import write_captions
+
+from retrieval.benchmark import DEV_REQUEST_TEMPLATES, is_dev_track
+from retrieval.cli import main
+from retrieval.errors import DataNotFoundError
+from training import templates
+from training.data import DataConfig, TrainingDataError, build_data
+from training.files import read_jsonl
+
+
+def _normalise(template: str) -> str:
+    return template.lower().split("{")[0].strip(" ,.?:")
+
+
+def test_training_templates_differ_from_dev_templates() -> None:
+    dev = {_normalise(t) for t in DEV_REQUEST_TEMPLATES}
+    ours = [*templates.SET_TEMPLATES, *templates.SENTENCE_TEMPLATES, *templates.TAG_TEMPLATES]
+    assert not dev & {_normalise(t) for t in ours}
+
+
+def test_join_and_clause_worked_examples() -> None:
+    assert templates.join_descriptors(["piano", "sad", "slow tempo"]) == "piano, sad and slow tempo"
+    assert templates.sentence_clause("The song is slow.") == "it is slow"
+
+
+def test_build_data_excludes_dev_tracks(tmp_path: Path) -> None:
+    csv_path = tmp_path / "musiccaps" / "musiccaps_train.csv"
+    csv_path.parent.mkdir()
+    ids = write_captions(csv_path, n_train=15, n_dev=5)
+    cfg = DataConfig(jamendo=None, msd_vocab=None, min_tracks=10)
+    counts = build_data(cfg, tmp_path / "run", tmp_path)
+    pairs = read_jsonl(tmp_path / "run" / "pairs.jsonl")
+    groups = {p["group"] for p in pairs}
+    assert groups == set(ids[:15])  # the 15 train tracks, none of the 5 dev tracks
+    assert not any(is_dev_track(g) for g in groups)
+    assert counts["tracks"] == 15 and counts["dev_tracks_excluded"] == 5
+    # every sentence names one aspect verbatim, so each sampled set holds a descriptor of its query
+    sentence = [p for p in pairs if p["kind"] == "sentence"]
+    assert {p["group"] for p in sentence} == groups
+    assert all(any(d in p["query"].lower() for d in p["descriptors"]) for p in sentence)
+    assert counts["request"] == 15 * cfg.request_per_track
+    corpus = {r["text"] for r in read_jsonl(tmp_path / "run" / "corpus.jsonl")}
+    assert corpus == {p["positive"] for p in pairs}
+
+
+def test_tiny_dataset_is_refused_with_counts(tmp_path: Path) -> None:
+    csv_path = tmp_path / "musiccaps" / "musiccaps_train.csv"
+    csv_path.parent.mkdir()
+    write_captions(csv_path, n_train=3, n_dev=1)
+    expected = r"4 usable MusicCaps rows.*3 left for training; need at least 100"
+    with pytest.raises(TrainingDataError, match=expected):
+        build_data(DataConfig(jamendo=None, msd_vocab=None), tmp_path / "run", tmp_path)
+    assert not (tmp_path / "run" / "pairs.jsonl").exists()
+
+
+def test_missing_data_folder_names_path_and_readme_section(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    with pytest.raises(DataNotFoundError) as err:
+        build_data(DataConfig(), tmp_path / "run", missing)
+    assert str(missing / "musiccaps" / "musiccaps_train.csv") in str(err.value)
+    assert 'section "Data"' in str(err.value)
+
+
+def test_cli_reports_missing_data_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "cfg.json"
+    config.write_text(json.dumps({"data_dir": str(tmp_path / "nowhere")}))
+    code = main(["train", "--config", str(config), "--run-dir", str(tmp_path / "run"), "--stages", "data"])
+    assert code == 2
+    assert "nowhere/musiccaps/musiccaps_train.csv" in capsys.readouterr().err

@@ -1,0 +1,84 @@
+"""A tiny end-to-end GPL run (20 captions, a 2-layer student and teacher), then resume and rerun logic."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from training_fixtures import write_captions
+
+from training.data import DataConfig
+from training.evaluate import EvaluateConfig
+from training.negatives import NegativesConfig
+from training.pipeline import STAGES, PipelineConfig, TrainingConfigError, load_config, run_pipeline
+from training.student import StudentConfig
+from training.teacher import TeacherConfig
+
+
+def _tiny_config(data_dir: Path, model: Path) -> PipelineConfig:
+    vocab = data_dir / "vocab" / "msd_ecals_tags.json"
+    vocab.parent.mkdir()
+    vocab.write_text(json.dumps(["rock", "jazz", "piano", "chillwave"]))
+    tsv = data_dir / "jamendo" / "tracks.tsv"
+    tsv.parent.mkdir()
+    tsv.write_text("track_id\tsplit\ttags\ntrack_1\ttrain\tgenre---rock,mood/theme---happy\n"
+                   "track_2\ttest\tgenre---jazz,instrument---piano\n")
+    return PipelineConfig(
+        data_dir=str(data_dir),
+        data=DataConfig(min_tracks=10, jamendo_queries=5, msd_queries=5),
+        teacher=TeacherConfig(base_model=str(model), queries=24, batch_size=16, show_progress_bar=False),
+        negatives=NegativesConfig(queries=24, dense_model=str(model), depth=8, show_progress_bar=False),
+        student=StudentConfig(base_model=str(model), max_rows=24, batch_size=8, eval_steps=1, eval_queries=8,
+                              show_progress_bar=False),
+        evaluate=EvaluateConfig(variants=("sentence-seed0", "request-seed0"),
+                                baselines=("tfidf", "bm25", "dense:minilm"), baseline_model=str(model),
+                                rerank_queries=4, rerank_depth=10),
+    )
+
+
+@pytest.mark.timeout(240)
+def test_tiny_run_end_to_end_then_resume(tmp_path: Path, tiny_model_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    (data_dir / "musiccaps").mkdir(parents=True)
+    write_captions(data_dir / "musiccaps" / "musiccaps_train.csv", n_train=15, n_dev=5)
+    cfg = _tiny_config(data_dir, tiny_model_path)
+    run = tmp_path / "run"
+    records = run_pipeline(cfg, run)
+    assert list(records) == list(STAGES)
+    assert records["data"]["result"]["jamendo"] == 1  # only the train-split Jamendo track
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert set(metrics["summary"]) >= {"tfidf", "bm25", "dense:minilm", "dense:student", "hybrid:student",
+                                       "dense:warmup"}
+    assert 0.0 <= metrics["rerank"]["teacher_rerank_bm25"] <= 1.0
+    assert (run / "gpl-loss-curve.png").stat().st_size > 1000
+    log = json.loads((run / "student_log.json").read_text())
+    assert [p for p, _ in log["phases"]] == ["mnrl", "marginmse"] and len(log["dev_recall"]) >= 3
+    labels = [json.loads(line) for line in (run / "labels.jsonl").read_text().splitlines()]
+    assert labels and all(-1.0 <= r["label"] <= 1.0 for r in labels)
+
+    before = json.loads((run / "manifest.json").read_text())
+    run_pipeline(cfg, run)  # nothing changed: every stage skipped, records untouched
+    assert json.loads((run / "manifest.json").read_text()) == before
+
+    cfg2 = replace(cfg, student=replace(cfg.student, learning_rate=1e-4))
+    after = run_pipeline(cfg2, run)  # only the student and what depends on it rerun
+    for stage in ("data", "teacher", "negatives", "pseudo_labels"):
+        assert after[stage] == before[stage]
+    assert after["student"]["config_hash"] != before["student"]["config_hash"]
+    assert after["evaluate"]["inputs"] != before["evaluate"]["inputs"]
+
+
+def test_config_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(TrainingConfigError, match="not found"):
+        load_config(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"student": {"los": "mnrl"}}))
+    with pytest.raises(TrainingConfigError, match=r"unknown key\(s\) \['los'\]"):
+        load_config(bad)
+
+
+def test_shipped_config_loads() -> None:
+    cfg = load_config(Path(__file__).parents[2] / "training" / "configs" / "shipped.json")
+    assert cfg.student.score_fn == "cosine" and cfg.negatives.retrievers == ("dense", "bm25")

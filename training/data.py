@@ -1,0 +1,180 @@
+"""Stage 1, data: training queries and their positive descriptor sets, dev tracks excluded.
+
+Writes ``pairs.jsonl`` (one row per (query, positive set): ``query``, ``positive`` (the set's text),
+``descriptors``, ``kind``, ``group`` (the source track, so negatives never come from it)) and
+``corpus.jsonl`` (every distinct positive set text) into the run directory. Query kinds:
+``sentence`` (caption sentences, as in Epure et al. 2024, ``sets_per_sentence`` sampled sets each),
+``request`` (template requests from sets and sentences, see ``training.templates``), ``jamendo``
+(MTG-Jamendo train-split tag sets) and ``msd`` (MSD vocabulary tags matched to MusicCaps sets).
+Out of scope: LLM-written queries, negatives (stage ``negatives``).
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import logging
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval.errors import CratediggerError, DataNotFoundError
+from training import templates
+from training.compat import benchmark_functions
+from training.files import write_jsonl
+
+logger = logging.getLogger(__name__)
+
+
+class TrainingDataError(CratediggerError):
+    """The training data is too small or unusable."""
+
+
+@dataclass
+class DataConfig:
+    """Where the data is and how many queries of each kind to build.
+
+    Example:
+        >>> DataConfig(max_tracks=20, min_tracks=5).sets_per_sentence
+        3
+    """
+
+    musiccaps: str = "musiccaps/musiccaps_train.csv"  # relative to the data dir unless absolute
+    jamendo: str | None = "jamendo/tracks.tsv"
+    msd_vocab: str | None = "vocab/msd_ecals_tags.json"
+    max_tracks: int | None = None  # cap on MusicCaps train tracks (None = all)
+    sets_per_sentence: int = 3
+    request_per_track: int = 2  # template requests per track (half from sets, half from sentences)
+    jamendo_queries: int = 600
+    msd_queries: int = 300
+    min_tracks: int = 100  # refuse below this many usable training tracks
+    seed: int = 13
+
+
+def _resolve(data_dir: Path, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else data_dir / path
+
+
+def _require(path: Path) -> Path:
+    if not path.is_file():
+        raise DataNotFoundError(
+            f"expected training data at {path}, found nothing; place the shared data folder there "
+            "(see README.md, section \"Data\") or set CRATEDIGGER_DATA to the folder holding "
+            "musiccaps/, jamendo/ and vocab/"
+        )
+    return path
+
+
+def read_musiccaps(path: Path) -> list[dict[str, Any]]:
+    """Rows with ``ytid``, ``caption`` and ``aspects`` (list) from a MusicCaps CSV; bad rows skipped."""
+    rows = []
+    with _require(path).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            try:
+                aspects = ast.literal_eval(row.get("aspect_list") or "[]")
+            except (ValueError, SyntaxError):
+                continue
+            caption = (row.get("caption") or "").strip()
+            if row.get("ytid") and caption and isinstance(aspects, list) and aspects:
+                rows.append({"ytid": row["ytid"], "caption": caption, "aspects": [str(a) for a in aspects]})
+    return rows
+
+
+def _pair(query: str, descriptors: list[str], kind: str, group: str) -> dict[str, Any]:
+    return {"query": query, "positive": ", ".join(descriptors), "descriptors": descriptors,
+            "kind": kind, "group": group}
+
+
+def musiccaps_pairs(rows: list[dict[str, Any]], cfg: DataConfig, rng: random.Random) -> list[dict]:
+    """Sentence queries (``sets_per_sentence`` sampled sets each) and template requests per track."""
+    split_sentences, _, sample_set, _ = benchmark_functions()
+    set_rng = np.random.default_rng(cfg.seed)
+    pairs = []
+    for row in rows:
+        track: list[dict] = []
+        for sentence in split_sentences(row["caption"]):
+            sets = [sample_set(sentence, row["aspects"], set_rng) for _ in range(cfg.sets_per_sentence)]
+            for sampled in dict.fromkeys(tuple(s) for s in sets if s):
+                track.append(_pair(sentence, list(sampled), "sentence", row["ytid"]))
+        pairs += track
+        for i in range(cfg.request_per_track):
+            if i % 2 == 0 or not track:
+                dset = rng.sample(row["aspects"], min(len(row["aspects"]), rng.randint(3, 6)))
+                pairs.append(_pair(templates.set_request(dset, rng), dset, "request", row["ytid"]))
+            else:
+                src = rng.choice(track)
+                pairs.append(_pair(templates.sentence_request(src["query"], rng), src["descriptors"],
+                                   "request", row["ytid"]))
+    return pairs
+
+
+def jamendo_pairs(path: Path, n: int, rng: random.Random) -> list[dict]:
+    """Requests built from MTG-Jamendo train-split tag sets (tags without their ``genre---`` prefix)."""
+    candidates = []
+    with _require(path).open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            tags = [t.split("---", 1)[-1] for t in (row.get("tags") or "").split(",") if t]
+            if row.get("split") == "train" and len(tags) >= 2:
+                candidates.append((row["track_id"], tags))
+    pairs = []
+    for track_id, tags in rng.sample(candidates, min(n, len(candidates))):
+        pairs.append(_pair(templates.set_request(tags, rng, max_mentioned=2), tags, "jamendo", track_id))
+    return pairs
+
+
+def msd_pairs(path: Path, mc_pairs: list[dict], n: int, rng: random.Random) -> list[dict]:
+    """Requests for one MSD tag, paired with a MusicCaps set having a descriptor equal to that tag."""
+    vocab = json.loads(_require(path).read_text(encoding="utf-8"))
+    by_descriptor: dict[str, list[dict]] = {}
+    for pair in mc_pairs:
+        for d in pair["descriptors"]:
+            by_descriptor.setdefault(d.lower().strip(), []).append(pair)
+    hits = [t for t in vocab if t.lower() in by_descriptor]
+    pairs = []
+    for tag in rng.sample(hits, min(n, len(hits))):
+        src = rng.choice(by_descriptor[tag.lower()])
+        pairs.append(_pair(templates.tag_request(tag, rng), src["descriptors"], "msd", src["group"]))
+    return pairs
+
+
+def build_data(cfg: DataConfig, run_dir: Path, data_dir: Path) -> dict[str, int]:
+    """Write ``pairs.jsonl`` and ``corpus.jsonl``; return counts per kind.
+
+    Raises:
+        DataNotFoundError: a configured data file is missing.
+        TrainingDataError: fewer than ``cfg.min_tracks`` usable training tracks.
+    """
+    rng = random.Random(cfg.seed)
+    _, is_dev, _, from_benchmark = benchmark_functions()
+    if not from_benchmark:
+        logger.warning("retrieval.benchmark not importable; using the private dev split fallback")
+    rows = read_musiccaps(_resolve(data_dir, cfg.musiccaps))
+    train = [r for r in rows if not is_dev(r["ytid"])]
+    if cfg.max_tracks is not None:
+        train = rng.sample(train, min(cfg.max_tracks, len(train)))
+    if len(train) < cfg.min_tracks:
+        raise TrainingDataError(
+            f"too little training data: {len(rows)} usable MusicCaps rows, {len(rows) - len(train)} of "
+            f"them dev tracks or capped, {len(train)} left for training; need at least {cfg.min_tracks} "
+            "(lower data.min_tracks only for smoke tests)"
+        )
+    pairs = musiccaps_pairs(train, cfg, rng)
+    if cfg.jamendo and cfg.jamendo_queries:
+        pairs += jamendo_pairs(_resolve(data_dir, cfg.jamendo), cfg.jamendo_queries, rng)
+    if cfg.msd_vocab and cfg.msd_queries:
+        mc = [p for p in pairs if p["kind"] == "sentence"]
+        pairs += msd_pairs(_resolve(data_dir, cfg.msd_vocab), mc, cfg.msd_queries, rng)
+    corpus = sorted({p["positive"] for p in pairs})
+    write_jsonl(run_dir / "pairs.jsonl", pairs)
+    write_jsonl(run_dir / "corpus.jsonl", ({"text": t} for t in corpus))
+    counts: dict[str, int] = {"tracks": len(train), "dev_tracks_excluded": len(rows) - len(train),
+                              "corpus": len(corpus)}
+    for p in pairs:
+        counts[p["kind"]] = counts.get(p["kind"], 0) + 1
+    logger.info("data: %s", counts)
+    return counts

@@ -1,0 +1,154 @@
+"""Runs the training stages in one run directory, skipping those whose manifest record is fresh.
+
+``PipelineConfig`` bundles one dataclass config per stage and is read from JSON
+(``training/configs/*.json``). Stage order: data, teacher, negatives, pseudo_labels, student,
+evaluate. A stage reruns when its config, its input files or its outputs changed; a run interrupted
+mid-stage resumes at that stage (outputs are written to temporary names and renamed when complete).
+Out of scope: what each stage does (one module each).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from retrieval.errors import CratediggerError
+from training.data import DataConfig
+from training.evaluate import EvaluateConfig
+from training.files import config_hash
+from training.manifest import Manifest
+from training.negatives import NegativesConfig
+from training.pseudo_labels import PseudoLabelConfig
+from training.student import StudentConfig
+from training.teacher import TeacherConfig
+
+logger = logging.getLogger(__name__)
+
+STAGES = ("data", "teacher", "negatives", "pseudo_labels", "student", "evaluate")
+
+
+class TrainingConfigError(CratediggerError):
+    """A training config file is missing or malformed."""
+
+
+@dataclass
+class PipelineConfig:
+    """All stage configs plus the data folder (``None``: ``retrieval.paths.data_dir()``).
+
+    Example:
+        >>> PipelineConfig().student.loss
+        'mnrl+marginmse'
+    """
+
+    data_dir: str | None = None
+    data: DataConfig = field(default_factory=DataConfig)
+    teacher: TeacherConfig = field(default_factory=TeacherConfig)
+    negatives: NegativesConfig = field(default_factory=NegativesConfig)
+    pseudo_labels: PseudoLabelConfig = field(default_factory=PseudoLabelConfig)
+    student: StudentConfig = field(default_factory=StudentConfig)
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
+
+    def resolved_data_dir(self) -> Path:
+        from retrieval.paths import data_dir
+
+        return Path(self.data_dir).expanduser().resolve() if self.data_dir else data_dir()
+
+    def musiccaps_csv(self) -> Path:
+        path = Path(self.data.musiccaps)
+        return path if path.is_absolute() else self.resolved_data_dir() / path
+
+
+def _build(cls: Any, values: dict[str, Any], where: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise TrainingConfigError(f"{where}: unknown key(s) {unknown}; expected some of {sorted(known)}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    return cls(**values)
+
+
+def load_config(path: str | Path) -> PipelineConfig:
+    """Read a pipeline config JSON file (missing keys take the dataclass defaults)."""
+    path = Path(path)
+    if not path.is_file():
+        raise TrainingConfigError(f"training config {path} not found; see training/configs/ for examples")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise TrainingConfigError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    stage_types = {f.name: f.default_factory for f in fields(PipelineConfig) if f.name != "data_dir"}
+    kwargs: dict[str, Any] = {"data_dir": raw.pop("data_dir", None)}
+    for key, value in raw.items():
+        if key.startswith("_"):
+            continue
+        if key not in stage_types:
+            raise TrainingConfigError(f"{path}: unknown section {key!r}; expected {sorted(stage_types)}")
+        kwargs[key] = _build(stage_types[key], value, f"{path} [{key}]")  # type: ignore[arg-type]
+    return PipelineConfig(**kwargs)
+
+
+def _stage_plan(cfg: PipelineConfig, run_dir: Path) -> dict[str, tuple[Any, list[str], list[str], Callable]]:
+    from training import data, evaluate, negatives, pseudo_labels, student, teacher
+    from training.devsets import build_dev_sets
+
+    data_dir = cfg.resolved_data_dir()
+    data_files = [str(cfg.musiccaps_csv())]
+    for extra in (cfg.data.jamendo, cfg.data.msd_vocab):
+        if extra:
+            data_files.append(str(Path(extra) if Path(extra).is_absolute() else data_dir / extra))
+
+    def run_student() -> Any:
+        dev = build_dev_sets(cfg.musiccaps_csv(), run_dir / "dev", ("sentence-seed0",))
+        return student.train_student(cfg.student, run_dir, dev["sentence-seed0"])
+
+    return {
+        "data": (cfg.data, [], ["pairs.jsonl", "corpus.jsonl"],
+                 lambda: data.build_data(cfg.data, run_dir, data_dir)),
+        "teacher": (cfg.teacher, ["pairs.jsonl"], ["teacher"],
+                    lambda: teacher.train_teacher(cfg.teacher, run_dir)),
+        "negatives": (cfg.negatives, ["pairs.jsonl", "teacher"], ["negatives.jsonl"],
+                      lambda: negatives.mine_negatives(cfg.negatives, run_dir)),
+        "pseudo_labels": (cfg.pseudo_labels, ["negatives.jsonl"], ["labels.jsonl"],
+                          lambda: pseudo_labels.pseudo_label(cfg.pseudo_labels, run_dir)),
+        "student": (cfg.student, ["labels.jsonl"], ["student", "student_log.json"], run_student),
+        "evaluate": (cfg.evaluate, ["student", "teacher", "student_log.json"], ["metrics.json"],
+                     lambda: evaluate.evaluate_run(cfg.evaluate, run_dir, cfg.musiccaps_csv(), cfg.student)),
+    }
+
+
+def run_pipeline(cfg: PipelineConfig, run_dir: Path, stages: Sequence[str] | None = None,
+                 force: bool = False) -> dict[str, dict[str, Any]]:
+    """Run ``stages`` (default: all, in order) in ``run_dir``; returns the manifest records.
+
+    Example:
+        >>> run_pipeline(load_config("training/configs/tiny.json"), Path("runs/tiny"))  # doctest: +SKIP
+    """
+    stages = list(stages or STAGES)
+    bad = [s for s in stages if s not in STAGES]
+    if bad:
+        raise TrainingConfigError(f"unknown stage(s) {bad}; expected some of {list(STAGES)}")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    plan = _stage_plan(cfg, run_dir)
+    manifest = Manifest.load(run_dir)
+    data_inputs = [str(cfg.musiccaps_csv())]
+    for name in STAGES:
+        if name not in stages:
+            continue
+        stage_cfg, inputs, outputs, func = plan[name]
+        inputs = data_inputs if name == "data" else inputs
+        extra = {"data_dir": str(cfg.resolved_data_dir())} if name == "data" else {}
+        digest = config_hash(asdict(stage_cfg) | extra)
+        if not force and manifest.is_fresh(name, digest, inputs, outputs):
+            logger.info("stage %s: up to date, skipped", name)
+            continue
+        logger.info("stage %s: running", name)
+        started = time.perf_counter()
+        result = func()
+        manifest.record(name, digest, inputs, outputs, time.perf_counter() - started, result)
+        logger.info("stage %s: done in %.0f s", name, time.perf_counter() - started)
+    return manifest.stages

