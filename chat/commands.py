@@ -1,15 +1,175 @@
-"""Subcommands contributed by ``chat`` to the ``cratedigger`` CLI."""
+"""Subcommands contributed by ``chat`` to the ``cratedigger`` CLI: ``cratedigger chat``.
+
+``cratedigger chat [--catalog SPEC] [--index DIR] [--llm-url URL --llm-model NAME]
+[--backend auto|vllm|local|rules] [--share] [--auth user:pass] [--host H] [--port P]`` builds (or loads
+the cached) index, picks the condenser chain and serves the Gradio app. ``auto`` uses, in order, the
+OpenAI-compatible server at ``--llm-url`` (if given), the in-process Qwen model (if llama-cpp-python and
+the GGUF are installed) and the rules, which always work. Out of scope: the app itself (``chat.app``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 from typing import Any
+
+from retrieval.errors import CratediggerError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LLM_URL = "http://127.0.0.1:8000/v1"
+DEFAULT_LLM_MODEL = "meta-llama/Meta-Llama-3-8B-Instruct"
+BACKENDS = ("auto", "vllm", "local", "rules")
+
+
+class ChatSetupError(CratediggerError):
+    """A chat option is unusable (bad --auth, a backend that is not installed...)."""
 
 
 def add_parsers(sub: Any) -> None:
-    """Add this package's subcommands to ``sub`` (an argparse subparsers object)."""
-    del sub  # filled in by the chat work
+    """Add ``chat`` to ``sub`` (an argparse subparsers object)."""
+    p = sub.add_parser(
+        "chat",
+        help="serve the conversational recommender (Gradio)",
+        description="Serve the chat app at http://HOST:PORT (default http://127.0.0.1:7860).",
+    )
+    p.add_argument(
+        "--catalog",
+        default="demo",
+        help="catalog spec: demo (default), a .jsonl/.csv path, jamendo, musiccaps or FORMAT:PATH",
+    )
+    p.add_argument(
+        "--index", default=None, help="a saved index folder (cratedigger index) instead of --catalog"
+    )
+    p.add_argument("--model", default=None, help="sentence model (default: the trained model, else minilm)")
+    p.add_argument("--backend", choices=BACKENDS, default="auto", help="dialog condenser (default auto)")
+    p.add_argument(
+        "--llm-url",
+        default=None,
+        help=f"OpenAI-compatible server, e.g. {DEFAULT_LLM_URL} (scripts/serve_vllm.sh)",
+    )
+    p.add_argument("--llm-model", default=DEFAULT_LLM_MODEL, help="model name served at --llm-url")
+    p.add_argument("--llm-timeout", type=float, default=10.0, help="seconds before an LLM turn falls back")
+    p.add_argument("--llm-threads", type=int, default=0, help="CPU threads for the local LLM (0: all cores)")
+    p.add_argument("--share", action="store_true", help="also open a public gradio.live link")
+    p.add_argument("--auth", default=None, metavar="USER:PASS", help="protect the page and API")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (0.0.0.0 for a network)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--k", type=int, default=5, help="songs per reply")
+    p.add_argument("--concurrency", type=int, default=4, help="turns processed at once")
+    p.add_argument(
+        "--torch-threads",
+        type=int,
+        default=1,
+        help="CPU threads for query encoding once the index is ready (default 1; 0 = torch default)",
+    )
+    p.set_defaults(func=run_chat)
 
 
-def _unused(args: argparse.Namespace) -> int:
+def parse_auth(text: str | None) -> tuple[str, str] | None:
+    """``"user:pass"`` -> ``("user", "pass")``.
+
+    Example:
+        >>> parse_auth("ana:s3cret:x")
+        ('ana', 's3cret:x')
+    """
+    if text is None:
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not user or not password:
+        raise ChatSetupError(f"--auth expects USER:PASS (both non-empty), got {text!r}")
+    return user, password
+
+
+def local_llm_ready() -> bool:
+    """llama-cpp-python importable and the Qwen GGUF assembled."""
+    from chat.local_condenser import llama_cpp_available
+    from retrieval.errors import ModelNotFoundError
+    from retrieval.models import resolve
+
+    if not llama_cpp_available():
+        return False
+    try:
+        return os.path.isfile(resolve("qwen", allow_hub=False))
+    except ModelNotFoundError:
+        return False
+
+
+def build_condenser(
+    backend: str = "auto",
+    llm_url: str | None = None,
+    llm_model: str = DEFAULT_LLM_MODEL,
+    timeout_s: float = 10.0,
+    llm_threads: int | None = None,
+) -> Any:
+    """The condenser chain for ``backend`` (always ending with the rules). Returns a ``FallbackCondenser``."""
+    from chat.fallback_condenser import FallbackCondenser
+    from chat.rules_condenser import RulesCondenser
+
+    if backend not in BACKENDS:
+        raise ChatSetupError(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    chain: list[Any] = []
+    if backend == "vllm" or (backend == "auto" and llm_url):
+        chain.append(openai_condenser(llm_url or DEFAULT_LLM_URL, llm_model, timeout_s))
+    if backend == "local" and not local_llm_ready():
+        raise ChatSetupError(
+            "--backend local needs llama-cpp-python and the Qwen GGUF: run `make local-llm` "
+            "and `cratedigger setup-models`, or use --backend rules"
+        )
+    if backend == "local" or (backend == "auto" and local_llm_ready()):
+        from chat.local_condenser import LocalCondenser, LocalCondenserConfig
+
+        config = LocalCondenserConfig(timeout_s=max(timeout_s, 5.0), n_threads=llm_threads or None)
+        chain.append(LocalCondenser(config))
+    chain.append(RulesCondenser())
+    return FallbackCondenser(chain)
+
+
+def openai_condenser(url: str, model: str, timeout_s: float) -> Any:
+    """``OpenAICondenser`` with a client that does not retry (the fallback chain handles failures)."""
+    from openai import OpenAI
+
+    from chat.openai_condenser import OpenAICondenser, OpenAICondenserConfig
+
+    client = OpenAI(
+        base_url=url,
+        api_key=os.environ.get("CRATEDIGGER_LLM_API_KEY", "none"),
+        max_retries=0,
+        timeout=timeout_s,
+    )
+    return OpenAICondenser(client, model, OpenAICondenserConfig(timeout_s=timeout_s))
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    """Build everything and serve until interrupted."""
+    from chat.app import AppConfig, build_app, launch_app
+    from chat.engine import ChatEngine, EngineConfig, limit_torch_threads
+    from chat.index_cache import load_searcher
+
+    auth = parse_auth(args.auth)
+    condenser = build_condenser(
+        args.backend, args.llm_url, args.llm_model, args.llm_timeout, args.llm_threads
+    )
+    for backend in condenser.backends:
+        if hasattr(backend, "load"):
+            backend.load()  # load the local model now, not on the first turn
+    searcher = load_searcher(args.catalog, args.index, args.model)
+    limit_torch_threads(args.torch_threads)
+    engine = ChatEngine(searcher, condenser, EngineConfig(k=args.k))
+    logger.info("search warmed up in %.0f ms", engine.warm_up())
+    status = (
+        f"catalog: {searcher.catalog.name} ({len(searcher.catalog):,} songs) · "
+        f"condensers: {' → '.join(condenser.names)}"
+    )
+    logger.info("%s", status)
+    config = AppConfig(
+        host=args.host,
+        port=args.port,
+        share=args.share,
+        auth=auth,
+        concurrency=args.concurrency,
+        status=status,
+    )
+    launch_app(build_app(engine, config), config, block=True)
     return 0

@@ -61,7 +61,8 @@ def test_round_trip_and_manifest(tmp_path: Path) -> None:
 
 def test_mismatch_names_what_differs_and_how_to_rebuild(tmp_path: Path) -> None:
     out = tmp_path / "idx"
-    VectorIndex.build(_unit(5, 4)).save(out, {"model_id": "minilm", "model_hash": "aaa", "catalog_hash": "c1"})
+    stored = {"model_id": "minilm", "model_hash": "aaa", "catalog_hash": "c1"}
+    VectorIndex.build(_unit(5, 4)).save(out, stored)
     expected = {"model_id": "mpnet", "model_hash": "bbb", "catalog_hash": "c1", "catalog_spec": "demo"}
     with pytest.raises(IndexMismatchError) as err:
         VectorIndex.load(out, expected)

@@ -1,0 +1,24 @@
+"""Retrieval performance benchmark (same as ``cratedigger bench retrieval``).
+
+Usage: ``nice -n 5 python benchmarks/retrieval_bench.py --sizes 1e3 1e4 1e5 1e6 --markdown out.md``.
+The logic lives in ``retrieval.perf_bench`` so the installed CLI can run it from anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from retrieval.perf_bench import add_arguments, run_from_args
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    return run_from_args(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

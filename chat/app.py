@@ -1,0 +1,192 @@
+"""The Gradio 6 app: a chat, an Inspect panel, and the ``recommend`` API endpoint.
+
+Layout: a ``Chatbot`` with a message box on the left; on the right an **Inspect** panel with the
+condensed request, the top descriptor sets with scores, and per song the matched and avoided
+descriptors. Each browser session keeps its own chat and its own list of condensed requests
+(``gr.State``); the queue runs ``concurrency`` turns at once. ``api_name="recommend"`` takes a message
+and a history (OpenAI-style messages) and returns the reply and the structured results, statelessly.
+Errors never reach the page as stack traces: they become chat messages or ``gr.Error``.
+Out of scope: the turn logic (``chat.engine``) and backend choice (``chat.commands``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from chat.engine import ERROR_REPLY, ChatEngine, TurnResult
+from chat.render import SET_HEADERS, SONG_HEADERS, set_rows, song_rows, timing_markdown
+
+logger = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "upbeat tropical songs with steel drums",
+    "more upbeat",
+    "no vocals",
+    "calm piano music for studying",
+    "instead of piano, guitar",
+    "something completely different",
+]
+INTRO = (
+    "### cratedigger\nAsk for music in your own words and refine it over several turns "
+    "(*more upbeat*, *no vocals*, *instead of piano, guitar*). The **Inspect** panel shows how your "
+    "dialog was condensed and why each song matched."
+)
+CSS = "#inspect .table-wrap {max-height: 320px}"
+
+
+@dataclass
+class AppConfig:
+    """Serving settings.
+
+    Args:
+        host: Interface to bind (``0.0.0.0`` to serve a network).
+        port: TCP port; None lets Gradio pick from 7860 up.
+        share: Ask Gradio for a public ``*.gradio.live`` link.
+        auth: ``(user, password)`` protecting the page and the API.
+        concurrency: Turns processed at once (the rest wait in the queue).
+        max_queue: Waiting turns beyond which new ones are refused.
+        status: A line shown under the title (catalog, backends).
+    """
+
+    host: str = "127.0.0.1"
+    port: int | None = 7860
+    share: bool = False
+    auth: tuple[str, str] | None = None
+    concurrency: int = 4
+    max_queue: int = 64
+    status: str = ""
+
+
+def _inspect_outputs(turn: TurnResult, turns: list[dict[str, Any]]) -> tuple[Any, ...]:
+    request = {
+        "turn": len(turns),
+        **(turn.condensed.to_dict() if turn.condensed else {}),
+        "notices": turn.notices,
+    }
+    sets = set_rows(turn.result) if turn.result else []
+    songs = song_rows(turn.result) if turn.result else []
+    timing = timing_markdown(turn.timings_ms, turn.condensed.backend if turn.condensed else "")
+    return request, sets, songs, timing
+
+
+def make_handlers(engine: ChatEngine) -> tuple[Any, Any, Any]:
+    """The UI turn handler, the New-chat handler and the API function, bound to ``engine``."""
+
+    def ui_turn(
+        message: str, history: list[Any] | None, turns: list[dict[str, Any]] | None
+    ) -> tuple[Any, ...]:
+        history, turns = list(history or []), list(turns or [])
+        if not isinstance(message, str) or not message.strip():
+            gr.Warning("Type what music you would like first.")
+            return (message, history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), turns)
+        try:
+            turn = engine.respond(message, history)
+        except Exception:  # noqa: BLE001 - the edge: never show a stack trace
+            logger.exception("turn failed")
+            turn = TurnResult(ERROR_REPLY, ok=False)
+        history += [{"role": "user", "content": message}, {"role": "assistant", "content": turn.reply}]
+        if turn.condensed:
+            turns.append(turn.condensed.to_dict())
+        return ("", history, *_inspect_outputs(turn, turns), turns)
+
+    def new_chat() -> tuple[Any, ...]:
+        return ("", [], None, [], [], "", [])
+
+    def recommend(message: str, history: list | None = None) -> tuple[str, dict]:
+        """Recommend songs. message: the new user message; history: earlier messages
+        ([{"role": "user"|"assistant", "content": ...}]). Returns the reply (Markdown) and the results."""
+        if not isinstance(message, str) or not message.strip():
+            raise gr.Error("Empty message: send words describing the music you want, e.g. 'calm piano'.")
+        if history is not None and not isinstance(history, list):
+            raise gr.Error(
+                f"history must be a list of {{role, content}} messages, got {type(history).__name__}"
+            )
+        try:
+            turn = engine.respond(message, history or [])
+        except Exception as exc:  # noqa: BLE001
+            logger.exception("API turn failed")
+            raise gr.Error(ERROR_REPLY) from exc
+        return turn.reply, turn.to_dict()
+
+    return ui_turn, new_chat, recommend
+
+
+def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
+    """Assemble the Blocks app around ``engine`` (call ``launch_app`` or ``.launch`` to serve it).
+
+    Example:
+        >>> demo = build_app(ChatEngine(searcher, RulesCondenser()))  # doctest: +SKIP
+        >>> launch_app(demo, AppConfig(port=7860))  # doctest: +SKIP
+    """
+    config = config or AppConfig()
+    ui_turn, new_chat, recommend = make_handlers(engine)
+    with gr.Blocks(title="cratedigger") as demo:
+        gr.Markdown(INTRO + (f"\n\n<small>{config.status}</small>" if config.status else ""))
+        turns = gr.State([])
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="cratedigger",
+                    height=640,
+                    elem_id="chat",
+                    buttons=["copy"],
+                    placeholder="Describe the music you want, then refine it.",
+                )
+                box = gr.Textbox(
+                    placeholder="e.g. upbeat tropical songs with steel drums",
+                    show_label=False,
+                    elem_id="message",
+                    max_lines=6,
+                    submit_btn=True,
+                )
+                with gr.Row():
+                    clear = gr.Button("New chat", size="sm")
+                gr.Examples(EXAMPLES, inputs=box, label="Try")
+            with (
+                gr.Column(scale=2, elem_id="inspect"),
+                gr.Accordion("Inspect", open=True, elem_id="inspect-panel"),
+            ):
+                request = gr.JSON(label="Condensed request", elem_id="inspect-request")
+                timing = gr.Markdown(elem_id="inspect-timing")
+                sets = gr.Dataframe(
+                    headers=SET_HEADERS,
+                    label="Top descriptor sets",
+                    wrap=True,
+                    column_widths=["7%", "13%", "66%", "14%"],
+                    elem_id="inspect-sets",
+                    interactive=False,
+                )
+                songs = gr.Dataframe(
+                    headers=SONG_HEADERS,
+                    label="Why these songs",
+                    wrap=True,
+                    column_widths=["5%", "23%", "12%", "42%", "18%"],
+                    elem_id="inspect-songs",
+                    interactive=False,
+                )
+        outputs = [box, chatbot, request, sets, songs, timing, turns]
+        box.submit(ui_turn, [box, chatbot, turns], outputs, api_visibility="private")
+        clear.click(new_chat, None, outputs, api_visibility="private")
+        gr.api(recommend, api_name="recommend")
+    demo.queue(default_concurrency_limit=config.concurrency, max_size=config.max_queue)
+    return demo
+
+
+def launch_app(demo: gr.Blocks, config: AppConfig, block: bool = True) -> tuple[Any, str, str]:
+    """Serve ``demo``; returns Gradio's ``(app, local_url, share_url)``."""
+    return demo.launch(
+        server_name=config.host,
+        server_port=config.port,
+        share=config.share,
+        auth=config.auth,
+        prevent_thread_lock=not block,
+        show_error=False,
+        quiet=not block,
+        theme=gr.themes.Soft(),
+        css=CSS,
+        footer_links=["api"],
+    )

@@ -1,0 +1,198 @@
+"""One chat turn without any UI: clean the message, condense the dialog, search, render; time each step.
+
+``ChatEngine.respond(message, history)`` never raises for bad input: empty messages, huge messages,
+odd unicode and prompt injections all give a friendly reply and a valid (possibly empty) result, and a
+failing condenser or search becomes a message. It keeps no state between calls (the history is passed
+in), so sessions cannot see each other. Out of scope: Gradio (``chat.app``), choosing backends.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from chat.condenser import (
+    INJECTION_ONLY,
+    CondensedRequest,
+    Condenser,
+    EmptyDialogError,
+    clean_text,
+    content_text,
+    looks_like_injection,
+    normalise_messages,
+    truncate,
+)
+from chat.render import reply_markdown
+from retrieval.errors import CratediggerError
+from retrieval.results import SearchResult
+
+logger = logging.getLogger(__name__)
+
+EMPTY_REPLY = "Tell me what kind of music you would like, e.g. *upbeat tropical songs with steel drums*."
+ERROR_REPLY = "Sorry, something went wrong on my side while answering that. Please try again."
+
+
+class SearcherLike(Protocol):
+    def search(
+        self, query: str, k: int = 10, include: tuple[str, ...] = (), avoid: tuple[str, ...] = ()
+    ) -> SearchResult: ...
+
+
+@dataclass
+class EngineConfig:
+    """Args: k: songs per reply. max_message_chars: longer messages are truncated (with a notice)."""
+
+    k: int = 5
+    max_message_chars: int = 2000
+
+
+@dataclass
+class TurnResult:
+    """Everything one turn produced; ``to_dict`` is the API's structured output."""
+
+    reply: str
+    condensed: CondensedRequest | None = None
+    result: SearchResult | None = None
+    notices: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    ok: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        result = (
+            self.result.to_dict() if self.result else {"query": "", "notices": [], "sets": [], "songs": []}
+        )
+        return {
+            "ok": self.ok,
+            "request": self.condensed.to_dict() if self.condensed else None,
+            "notices": list(self.notices),
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            **{key: result[key] for key in ("sets", "songs")},
+            "search_notices": result["notices"],
+        }
+
+
+class EncodeTimer:
+    """Wraps a searcher's encoder and adds up, per thread, the time spent in ``encode``."""
+
+    def __init__(self, encoder: Any) -> None:
+        self._encoder = encoder
+        self._local = threading.local()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._encoder, name)
+
+    def encode(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._encoder.encode(*args, **kwargs)
+        finally:
+            self._local.ms = getattr(self._local, "ms", 0.0) + _ms(started)
+
+    def take_ms(self) -> float:
+        """Time spent encoding in this thread since the last call."""
+        ms, self._local.ms = getattr(self._local, "ms", 0.0), 0.0
+        return float(ms)
+
+
+class ChatEngine:
+    """Condense + search + render for one turn.
+
+    Args:
+        searcher: anything with ``search(query, k, include, avoid) -> SearchResult``.
+        condenser: a ``Condenser`` (usually a ``FallbackCondenser``).
+        config: reply size and message limits.
+
+    Example:
+        >>> from chat.rules_condenser import RulesCondenser  # doctest: +SKIP
+        >>> engine = ChatEngine(Searcher.load(index_dir), RulesCondenser())  # doctest: +SKIP
+        >>> engine.respond("calm piano, no vocals", []).condensed.avoid  # doctest: +SKIP
+        ('vocals',)
+    """
+
+    def __init__(
+        self, searcher: SearcherLike, condenser: Condenser, config: EngineConfig | None = None
+    ) -> None:
+        self.searcher = searcher
+        self.condenser = condenser
+        self.config = config or EngineConfig()
+        self._timer: EncodeTimer | None = None
+        encoder = getattr(searcher, "encoder", None)
+        if encoder is not None:  # split search time into encode + search for the Inspect panel and benchmarks
+            self._timer = encoder if isinstance(encoder, EncodeTimer) else EncodeTimer(encoder)
+            searcher.encoder = self._timer  # type: ignore[attr-defined]
+
+    def warm_up(self) -> float:
+        """Run one search so the sentence model is loaded before the first listener arrives; returns ms."""
+        started = time.perf_counter()
+        self.searcher.search("upbeat music", k=1)
+        if self._timer is not None:
+            self._timer.take_ms()
+        return _ms(started)
+
+    def clean_message(self, message: Any) -> tuple[str, list[str]]:
+        """Text of a user message (string or Gradio blocks), cleaned and truncated; with notices."""
+        text = clean_text(content_text(message))
+        text, notice = truncate(text, self.config.max_message_chars)
+        return text, [notice] if notice else []
+
+    def respond(self, message: Any, history: list[Any] | None) -> TurnResult:
+        """Answer ``message`` given the earlier ``history`` (OpenAI/Gradio messages)."""
+        started = time.perf_counter()
+        text, notices = self.clean_message(message)
+        if not text:
+            return TurnResult(EMPTY_REPLY, notices=["empty message"], ok=False)
+        if looks_like_injection(text):
+            notices.append(INJECTION_ONLY)
+        dialog = [*normalise_messages(history or []), {"role": "user", "content": text}]
+        timings: dict[str, float] = {}
+        try:
+            condensed = self.condenser.condense(dialog).expanded()
+        except EmptyDialogError as exc:
+            reply = f"{INJECTION_ONLY} {EMPTY_REPLY}" if str(exc) == INJECTION_ONLY else EMPTY_REPLY
+            return TurnResult(reply, notices=notices, ok=False)
+        except Exception:  # noqa: BLE001 - the edge: log it, answer kindly
+            logger.exception("condensing failed")
+            return TurnResult(ERROR_REPLY, notices=notices, ok=False)
+        timings["condense"] = _ms(started)
+        notices += [n for n in condensed.notices if n not in notices]
+        t0 = time.perf_counter()
+        if self._timer is not None:
+            self._timer.take_ms()
+        try:
+            result = self.searcher.search(
+                condensed.request, k=self.config.k, include=condensed.include, avoid=condensed.avoid
+            )
+        except CratediggerError as exc:
+            return TurnResult(f"I could not search for that: {exc}", condensed, notices=notices, ok=False)
+        except Exception:  # noqa: BLE001
+            logger.exception("search failed for %r", condensed.request)
+            return TurnResult(ERROR_REPLY, condensed, notices=notices, ok=False)
+        timings["search"] = _ms(t0)
+        if self._timer is not None:
+            timings["encode"] = self._timer.take_ms()
+            timings["search"] -= timings["encode"]
+        t0 = time.perf_counter()
+        reply = reply_markdown(result, condensed, notices, k=self.config.k)
+        timings["render"] = _ms(t0)
+        timings["total"] = _ms(started)
+        return TurnResult(reply, condensed, result, notices, timings)
+
+
+def limit_torch_threads(n: int | None) -> None:
+    """Use ``n`` torch threads for query encoding (None: leave torch's default).
+
+    One short query per turn gains nothing from more threads, and on a busy machine (or beside the
+    in-process LLM) OpenMP threads spin against each other: measured 1.7 s vs 35 ms for one encode on
+    2 shared cores (docs/performance-chat.md). Call it after any index build, which does use them all.
+    """
+    if n:
+        import torch
+
+        torch.set_num_threads(n)
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0

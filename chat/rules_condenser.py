@@ -1,0 +1,242 @@
+"""Deterministic dialog condensing: the backend that works with no model at all.
+
+Replays the listener's turns over a small state (topic phrases, include, avoid): negations ("no vocals",
+"without piano"), replacements ("instead of piano, guitar"), intensifiers ("more upbeat", "slower than
+that"), resets ("something completely different") and new topics (a fresh request such as "play me some
+jazz"). Out of scope: understanding anything beyond these patterns or other languages (passed through as
+text); the word lists live in ``rules_vocab``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from chat import rules_vocab as V
+from chat.condenser import (
+    INJECTION_ONLY,
+    MAX_REQUEST_CHARS,
+    MAX_TERMS,
+    CondensedRequest,
+    Condenser,
+    EmptyDialogError,
+    looks_like_injection,
+    normalise_messages,
+    user_turns,
+)
+
+logger = logging.getLogger(__name__)
+
+_LEAD = re.compile(
+    r"^(?:(?:something|anything|make it|make them|can you make it|could you make it|go|let'?s go|i want|"
+    r"i'd like|give me|play|please|a bit|a little|bit|slightly|much|way|even|but|and|also|just|now|"
+    r"ok(?:ay)?|maybe|with|some|hmm+|actually|"
+    r"(?:could|can|would|should) (?:it|they|you) (?:be|get|make it))\s+)*"
+)
+_CUE = re.compile(r"\b(?:no|not|without|more|less|instead of|replace|swap|avoid|skip|don'?t|minus)\b")
+
+
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
+def descriptor(text: str) -> str:
+    """A cleaned phrase mapped to its descriptor ("slower" -> "slow tempo", "singing" -> "vocals").
+
+    Example:
+        >>> descriptor("even slower than that please")
+        'slow tempo'
+    """
+    phrase = " ".join(V.FILLER.sub(" ", V.REQUEST_VERB.sub(" ", text.strip())).split()).strip(" -'\"")
+    if not any(ch.isalnum() for ch in phrase):
+        return ""
+    if phrase in V.COMPARATIVES:
+        return V.COMPARATIVES[phrase]
+    return V.SYNONYMS.get(phrase, phrase)
+
+
+def _split_terms(text: str) -> list[str]:
+    parts = re.split(r"\s*(?:,|/|&|\bor\b|\band\b|\bnor\b)\s*", text)
+    return [d for d in (descriptor(p) for p in parts) if d]
+
+
+@dataclass
+class _State:
+    topic: list[str] = field(default_factory=list)
+    include: list[str] = field(default_factory=list)
+    avoid: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.topic, self.include, self.avoid = [], [], []
+
+    def terms(self) -> list[str]:
+        return [*self.topic, *self.include]
+
+    def _strip_topic(self, term: str) -> None:
+        pattern = re.compile(rf"\b{re.escape(term)}\b")
+        self.topic = [t for t in (" ".join(pattern.sub(" ", p).split()) for p in self.topic) if t]
+
+    def remove(self, term: str) -> None:
+        self.include = [t for t in self.include if t != term and not _words(term) >= _words(t)]
+        self._strip_topic(term)
+
+    def add_include(self, term: str) -> None:
+        if not term:
+            return
+        self.avoid = [a for a in self.avoid if not (_words(a) <= _words(term) or _words(term) <= _words(a))]
+        for opposite in V.OPPOSITES.get(term, ()):
+            self.remove(opposite)
+        if term not in self.include:
+            self.include.append(term)
+
+    def add_avoid(self, term: str) -> None:
+        if not term:
+            return
+        self.remove(term)
+        if term not in self.avoid:
+            self.avoid.append(term)
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    for emoji, word in V.EMOJI.items():
+        text = text.replace(emoji, f" {word} ")
+    for compound in V.COMPOUNDS:
+        text = text.replace(compound, compound.replace(" ", "_"))
+    return " ".join(text.split())
+
+
+def _is_new_topic(text: str) -> bool:
+    if re.search(r"\binstead\b(?! of)", text):
+        return True
+    verb = V.REQUEST_VERB.match(text)
+    if verb:
+        rest = _LEAD.sub("", text[verb.end() :].strip())
+        return not (V.REFINE_START.match(rest) or _CUE.search(rest) or _has_comparative(rest))
+    if V.REFINE_START.match(text) or _CUE.search(text) or _has_comparative(text):
+        return False
+    return len(descriptor(text).split()) >= 3
+
+
+def _has_comparative(text: str) -> bool:
+    return any(w in V.COMPARATIVES for w in re.findall(r"[a-z']+", text))
+
+
+def _apply_replacements(state: _State, text: str) -> str:
+    for index, pattern in enumerate(V.REPLACEMENTS):
+        while match := pattern.search(text):
+            old, new = descriptor(match["x"]), descriptor(match["y"])
+            if index == len(V.REPLACEMENTS) - 1:
+                state.remove(old)  # "less X, more Y" lowers X without banning it
+            else:
+                state.add_avoid(old)
+            state.add_include(new)
+            text = text[: match.start()] + " , " + text[match.end() :]
+    return text
+
+
+def _apply_clause(state: _State, clause: str, topic_mode: bool, after_negation: bool) -> bool:
+    """Apply one clause; returns whether it was a negation (a bare clause after one inherits it)."""
+    clause = _LEAD.sub("", clause.strip()) if not V.NEGATION.match(clause.strip()) else clause.strip()
+    if not clause:
+        return after_negation
+    if neg := V.NEGATION.match(clause):
+        for term in _split_terms(neg["x"]):
+            state.add_avoid(term)
+        return True
+    if less := V.LESS.match(clause):
+        term = descriptor(less["x"])
+        state.remove(term)
+        state.add_include(V.ANTONYM.get(term, ""))
+        return False
+    if more := V.MORE.match(clause):
+        state.add_include(descriptor(more["x"]))
+        return False
+    comparatives = [V.COMPARATIVES[w] for w in re.findall(r"[a-z']+", clause) if w in V.COMPARATIVES]
+    if comparatives:
+        for term in comparatives:
+            state.add_include(term)
+        return False
+    term = descriptor(clause)
+    if not term:
+        return after_negation
+    if after_negation and len(term.split()) <= 3:
+        state.add_avoid(term)
+        return True
+    if topic_mode:  # "upbeat tropical songs with steel drums" -> "upbeat tropical", "steel drums"
+        state.topic.extend(t for t in (descriptor(p) for p in re.split(r"\bwith\b", clause)) if t)
+    else:
+        state.add_include(term)
+    return False
+
+
+def _apply_turn(state: _State, text: str, first: bool) -> list[str]:
+    """Update ``state`` with one user turn; returns notices."""
+    text = _normalise(text)
+    if looks_like_injection(text):
+        return [INJECTION_ONLY]
+    notices: list[str] = []
+    if reset := V.RESET.search(text):
+        previous = state.terms()
+        state.clear()
+        text, first = text[: reset.start()] + " , " + text[reset.end() :], True
+        notices.append("Starting over with something different.")
+    elif not first and _is_new_topic(text):
+        state.clear()
+        first = True
+    text = _apply_replacements(state, text)
+    after_negation = False
+    for clause in V.CLAUSE_SPLIT.split(text):
+        after_negation = _apply_clause(state, clause, first, after_negation)
+    if reset and not state.terms():
+        _go_elsewhere(state, previous)
+    return notices
+
+
+def _go_elsewhere(state: _State, previous: list[str]) -> None:
+    """ "Something completely different" with nothing else said: avoid the old topic, flip its moods."""
+    for term in previous:
+        state.add_avoid(term)
+    words = [V.SYNONYMS.get(w, w) for term in previous for w in (term, *term.split())]
+    flipped = [V.ANTONYM[w] for w in words if w in V.ANTONYM]
+    for term in dict.fromkeys(flipped):
+        state.add_include(term)
+
+
+class RulesCondenser(Condenser):
+    """Condense a dialog with fixed rules; never needs a model, never fails on text.
+
+    Example:
+        >>> c = RulesCondenser()
+        >>> r = c.condense([{"role": "user", "content": "sad piano songs"},
+        ...                 {"role": "user", "content": "instead of piano, guitar"}])
+        >>> (r.request, r.include, r.avoid)
+        ('sad, guitar', ('guitar',), ('piano',))
+    """
+
+    name = "rules"
+
+    def condense(self, messages: list[dict]) -> CondensedRequest:
+        turns = user_turns(normalise_messages(messages))
+        if not turns:
+            raise EmptyDialogError("expected at least one user message with text, got none")
+        state, notices = _State(), []
+        for index, turn in enumerate(turns):
+            notes = _apply_turn(state, turn, first=index == 0 or not state.terms())
+            if index == len(turns) - 1:
+                notices = notes
+        parts = list(state.topic)
+        parts += [t for t in state.include if not any(re.search(rf"\b{re.escape(t)}\b", p) for p in parts)]
+        request = ", ".join(p.replace("_", " ") for p in parts)[:MAX_REQUEST_CHARS]
+        if not request and not state.avoid:
+            raise EmptyDialogError(
+                INJECTION_ONLY if notices == [INJECTION_ONLY] else "no music request found"
+            )
+        request = request or "music"
+        clean = [t.replace("_", " ") for t in state.include]
+        avoid = [t.replace("_", " ") for t in state.avoid]
+        return CondensedRequest.from_obj(
+            {"request": request, "include": clean[-MAX_TERMS:], "avoid": avoid[-MAX_TERMS:]},
+            backend=self.name,
+        ).with_notices(notices)

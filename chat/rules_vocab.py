@@ -1,0 +1,196 @@
+"""Word lists and patterns used by ``RulesCondenser``: cues, comparatives, opposites, filler, emoji.
+
+Plain data, kept apart so the rules stay readable. English only: other languages pass through as text.
+Out of scope: any learning; everything here is a fixed table.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "slower", "more upbeat" ... -> the descriptor the listener wants more of.
+COMPARATIVES: dict[str, str] = {
+    "slower": "slow tempo",
+    "faster": "fast tempo",
+    "quicker": "fast tempo",
+    "happier": "happy",
+    "sadder": "sad",
+    "calmer": "calm",
+    "mellower": "mellow",
+    "chiller": "chill",
+    "quieter": "soft",
+    "softer": "soft",
+    "louder": "loud",
+    "heavier": "heavy",
+    "harder": "heavy",
+    "darker": "dark",
+    "brighter": "bright",
+    "livelier": "energetic",
+    "groovier": "groovy",
+    "funkier": "funky",
+    "jazzier": "jazzy",
+    "dreamier": "dreamy",
+    "rougher": "raw",
+    "gentler": "gentle",
+    "warmer": "warm",
+    "lighter": "light",
+    "angrier": "aggressive",
+    "cheerier": "cheerful",
+    "punchier": "punchy",
+    "weirder": "experimental",
+    "older": "oldies",
+    "newer": "modern",
+    "simpler": "minimal",
+}
+# Words a listener uses for a descriptor.
+SYNONYMS: dict[str, str] = {
+    "slow": "slow tempo",
+    "fast": "fast tempo",
+    "quick": "fast tempo",
+    "upbeat": "upbeat",
+    "singing": "vocals",
+    "singer": "vocals",
+    "singers": "vocals",
+    "voice": "vocals",
+    "voices": "vocals",
+    "vocal": "vocals",
+    "lyrics": "vocals",
+    "words": "vocals",
+    "drum": "drums",
+    "guitars": "guitar",
+    "pianos": "piano",
+    "relaxed": "calm",
+    "relaxing": "calm",
+    "chilled": "chill",
+    "energy": "energetic",
+    "tempo": "fast tempo",
+    "bass": "bass",
+    "beat": "beats",
+    "sax": "saxophone",
+    "horns": "brass",
+}
+OPPOSITES: dict[str, tuple[str, ...]] = {
+    "upbeat": ("slow tempo", "slow", "calm", "mellow", "chill", "sad", "melancholic", "downbeat"),
+    "fast tempo": ("slow tempo", "slow", "calm"),
+    "slow tempo": ("fast tempo", "fast", "upbeat", "energetic"),
+    "energetic": ("calm", "mellow", "chill", "relaxing", "slow tempo", "slow"),
+    "calm": ("energetic", "aggressive", "intense", "upbeat", "loud", "fast tempo", "fast"),
+    "mellow": ("energetic", "aggressive", "intense", "loud"),
+    "chill": ("energetic", "aggressive", "intense", "loud"),
+    "happy": ("sad", "melancholic", "dark", "gloomy"),
+    "cheerful": ("sad", "melancholic", "dark", "gloomy"),
+    "sad": ("happy", "cheerful", "upbeat", "joyful"),
+    "dark": ("bright", "happy", "cheerful"),
+    "bright": ("dark", "gloomy"),
+    "heavy": ("light", "soft", "gentle"),
+    "light": ("heavy", "aggressive"),
+    "soft": ("loud", "heavy", "aggressive"),
+    "gentle": ("loud", "heavy", "aggressive"),
+    "loud": ("soft", "quiet", "gentle"),
+    "aggressive": ("calm", "gentle", "soft"),
+}
+# The first opposite is what "something completely different" / "less X" moves towards.
+ANTONYM: dict[str, str] = {
+    "upbeat": "calm",
+    "fast tempo": "slow tempo",
+    "slow tempo": "fast tempo",
+    "energetic": "calm",
+    "calm": "energetic",
+    "mellow": "energetic",
+    "chill": "energetic",
+    "happy": "sad",
+    "cheerful": "sad",
+    "sad": "happy",
+    "melancholic": "happy",
+    "dark": "bright",
+    "bright": "dark",
+    "heavy": "light",
+    "light": "heavy",
+    "soft": "loud",
+    "gentle": "aggressive",
+    "loud": "soft",
+    "aggressive": "calm",
+}
+EMOJI: dict[str, str] = {
+    "🎸": "guitar",
+    "🎹": "piano",
+    "🥁": "drums",
+    "🎷": "saxophone",
+    "🎺": "trumpet",
+    "🎻": "violin",
+    "🎤": "vocals",
+    "😢": "sad",
+    "😭": "sad",
+    "😊": "happy",
+    "😀": "happy",
+    "🙂": "happy",
+    "🔥": "energetic",
+    "💃": "dance",
+    "🕺": "dance",
+    "😴": "calm",
+    "🌴": "tropical",
+    "🌧": "melancholic",
+    "❤": "romantic",
+    "🤘": "heavy metal",
+    "🎶": "",
+    "🎵": "",
+}
+# Multi-word names that contain a splitting word; protected before clauses are split.
+COMPOUNDS = (
+    "drum and bass",
+    "rock and roll",
+    "rock n roll",
+    "rhythm and blues",
+    "r and b",
+    "country and western",
+)
+
+RESET = re.compile(
+    r"\b(?:something|anything|somethin)\s+(?:completely|totally|entirely|very|really|quite)\s+(?:different|else)\b"
+    r"|\bsomething else(?: entirely)?\b|\bstart (?:over|again|fresh)\b|\bnew topic\b"
+    r"|\bforget (?:that|it|this|all that|everything|about that)\b"
+    r"|\bchange of (?:plan|mood|topic|pace)\b|\bscratch that\b"
+    r"|\bdifferent (?:genre|style|music|vibe) (?:altogether|entirely)\b|\bcompletely different\b"
+)
+REQUEST_VERB = re.compile(
+    r"^(?:(?:ok(?:ay)?|now|alright|hey|hi|hello|so|well|hmm+|then|actually|no|nah)\b[, ]*)*"
+    r"(?:i(?:'d| would) (?:like|love)|switch to|change to|go for|let'?s go for|"
+    r"i want|i need|i(?:'m| am) (?:looking for|in the mood for|into)|i feel like|play(?: me)?|give me|"
+    r"recommend(?: me)?|suggest|find(?: me)?|show me|how about|what about|let'?s (?:hear|try|have|go with)|"
+    r"can you (?:play|find|recommend|suggest)|could you (?:play|find|recommend|suggest)|put on|"
+    r"can i (?:get|have)|do you have|any)\b"
+)
+REFINE_START = re.compile(
+    r"^(?:(?:the )?same|similar|with|add|also|and|plus|but|include|make it|more|less|no|not|without|even)\b"
+)
+NEGATION = re.compile(
+    r"^(?:(?:but|and|also|just|please)\s+)*(?:no|not|without|avoid|skip|minus|nothing with|exclude|remove|"
+    r"drop|lose|get rid of|no more|don'?t (?:want|like|need|play)|do not (?:want|like|need|play)|"
+    r"i don'?t want|i do not want|hate|nothing)\s+(?:any\s+|the\s+|more\s+|too\s+|so\s+)?(?P<x>.+)$"
+)
+MORE = re.compile(
+    r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*more\s+(?P<x>.+)$"
+)
+LESS = re.compile(
+    r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*less\s+(?P<x>.+)$"
+)
+REPLACEMENTS = (
+    re.compile(
+        r"\binstead of (?P<x>[^,.;!?]+?)(?:\s*,\s*|\s+(?=(?:use|try|go with|give me|play|let'?s|i want"
+        r"|how about|maybe|with|make it|some|add)\b))(?P<y>[^,.;!?]+)"
+    ),
+    re.compile(r"(?P<y>[^,.;!?]+?)\s+instead of\s+(?P<x>[^,.;!?]+)"),
+    re.compile(
+        r"\b(?:replace|swap|switch|change|trade)\s+(?P<x>[^,.;!?]+?)\s+(?:with|for|to|into)\s+(?P<y>[^,.;!?]+)"
+    ),
+    re.compile(r"\b(?:less|fewer)\s+(?P<x>[^,.;!?]+?)\s*,?\s+more\s+(?P<y>[^,.;!?]+)"),
+)
+CLAUSE_SPLIT = re.compile(r"\s*(?:[,.;!?]+|\bbut\b|\band\b|\bor\b|\bnor\b|\bplus\b|\balso\b|\bthough\b)\s*")
+FILLER = re.compile(
+    r"\b(?:please|thanks|thank you|some|any|songs?|music|tracks?|tunes|stuff|something|anything|things?|"
+    r"kind of|sort of|type of|a bit|a little|little|bit|really|very|pretty|quite|maybe|perhaps|just|too|"
+    r"then|now|instead|even|much|way|a lot|lots of|lot|than (?:that|this|before|those|these|the last ones?|"
+    r"the previous ones?|it)|ones?|for me|me|a|an|the|that|those|these|this|it|is|are|be|more of|"
+    r"please|ok(?:ay)?|alright|hey|hi|hello|so|well|hmm|use|try|go with|make it|let'?s have|add|include|"
+    r"with|of|i|want|like|would|could|can|you|get|have|same|similar|actually|for)\b"
+)

@@ -1,0 +1,76 @@
+"""A real browser: Playwright drives Debian chromium through two chat turns on the demo catalog, checks
+the songs and the Inspect panel, and saves docs/screenshot-chat.png."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chat.app import AppConfig, build_app, launch_app
+from chat.engine import ChatEngine
+from chat.fallback_condenser import FallbackCondenser
+from chat.rules_condenser import RulesCondenser
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("CRATEDIGGER_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-chat.png"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _send(page: Any, text: str) -> None:
+    box = page.locator("#message textarea")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_two_turns_in_chromium_show_songs_and_the_inspect_panel(demo_searcher: Any) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"chromium not found at {CHROMIUM} (make browser, or set CRATEDIGGER_CHROMIUM)")
+    engine = ChatEngine(demo_searcher, FallbackCondenser([RulesCondenser()]))
+    config = AppConfig(port=_free_port(), status="catalog: demo · condensers: rules")
+    demo = build_app(engine, config)
+    launch_app(demo, config, block=False)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{config.port}/", wait_until="load", timeout=60_000)
+            page.locator("#message textarea").wait_for(timeout=60_000)
+            _send(page, "upbeat tropical songs with steel drums")
+            chat = page.locator("#chat")
+            chat.get_by_text("Songs for upbeat tropical, steel drums").wait_for(timeout=60_000)
+            _send(page, "no vocals")
+            chat.get_by_text("(avoiding vocals)").wait_for(timeout=60_000)
+            inspect = page.locator("#inspect-panel")
+            page.locator("#inspect-request").get_by_text("instrumental").first.wait_for(timeout=30_000)
+            songs_table = page.locator("#inspect-songs").inner_text()
+            replies = chat.inner_text()
+            assert "steel drums" in songs_table and "matched" in inspect.inner_text()
+            assert "Kokomo" in replies.split("(avoiding vocals)")[0]  # turn 1 had the Beach Boys...
+            assert "Kokomo" not in replies.split("(avoiding vocals)")[1].split("left out")[0]  # ...turn 2 not
+            assert "Traceback" not in page.content()
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            browser.close()
+    finally:
+        demo.close()
+    assert SCREENSHOT.stat().st_size > 10_000
