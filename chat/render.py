@@ -75,7 +75,7 @@ def song_rows(result: SearchResult, limit: int = 10) -> list[list[Any]]:
         name = hit.song.title + (f" — {hit.song.artist}" if hit.song.artist else "")
         matched = "; ".join(f"{m.descriptor} ← {m.query_phrase} ({m.score:.2f})" for m in hit.matches)
         avoided = "; ".join(f"{m.descriptor} ({m.query_phrase})" for m in hit.avoided)
-        rows.append([i, name, round(hit.score, 3), matched or "—", avoided or "—"])
+        rows.append([i, name, round(hit.score, 2), matched or "—", avoided or "—"])
     return rows
 
 

@@ -42,6 +42,8 @@ class EncoderConfig:
         device: torch device; ``None`` lets sentence-transformers choose.
         cache_dir: a folder for the on-disk embedding cache; ``None`` keeps the cache in memory only.
         max_seq_length: overrides the model's limit when set.
+        max_cached: most embeddings kept in memory; the oldest are forgotten first, so a long-running
+            server that sees ever new queries does not grow without bound. ``None`` keeps everything.
     """
 
     model: str = "minilm"
@@ -51,6 +53,7 @@ class EncoderConfig:
     device: str | None = None
     cache_dir: str | None = None
     max_seq_length: int | None = None
+    max_cached: int | None = 500_000
 
 
 def _text_key(text: str) -> str:
@@ -137,10 +140,18 @@ class Encoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = np.stack([self._cache[_text_key(t)] for t in texts]).astype(np.float32)
+        self._evict()
         if self.config.score_fn == "cosine":
             norms = np.linalg.norm(out, axis=1, keepdims=True)
             out /= np.where(norms == 0, 1.0, norms)
         return out
+
+    def _evict(self) -> None:
+        limit = self.config.max_cached
+        if limit is None or len(self._cache) <= limit:
+            return
+        for key in list(self._cache)[: len(self._cache) - limit]:  # dicts keep insertion order: oldest first
+            del self._cache[key]
 
     def similarity(self, queries: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """Score matrix [n_queries, n_docs] under the configured score function."""

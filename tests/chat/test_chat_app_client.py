@@ -16,6 +16,7 @@ from chat.engine import EMPTY_REPLY, ChatEngine
 from chat.fallback_condenser import FallbackCondenser
 from chat.rules_condenser import RulesCondenser
 
+pytestmark = pytest.mark.realmodel  # the demo index uses the default sentence model
 DEMO_VOCALS = {"male vocal", "female vocal", "mixed vocals", "choir", "rap vocals"}
 
 

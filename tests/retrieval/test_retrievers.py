@@ -179,3 +179,17 @@ def test_encoder_caches_in_memory_and_on_disk(tiny_model_path: Path, tmp_path: P
     assert fresh._model is None  # served from the disk cache without loading the model
     fresh.clear_cache()
     assert fresh.encode(["rock"]).shape == (1, fresh.dim)
+
+
+@pytest.mark.realmodel
+def test_encoder_memory_cache_is_bounded_oldest_first(tiny_model_path: Path) -> None:
+    enc = Encoder(EncoderConfig(model=str(tiny_model_path), max_cached=2))
+    out = enc.encode(["a", "b", "c"])  # all three come back even though only two stay cached
+    assert out.shape == (3, enc.dim)
+    assert len(enc._cache) == 2
+    calls: list[int] = []
+    original = enc.model.encode
+    enc.model.encode = lambda texts, **kw: calls.append(len(texts)) or original(texts, **kw)
+    enc.encode(["c"])  # newest kept: no encode
+    enc.encode(["a"])  # oldest forgotten: encoded again
+    assert calls == [1]
