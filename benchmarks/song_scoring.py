@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracks", type=int, default=410, help="train tracks sampled with --split train")
     parser.add_argument("--weights", nargs="+", type=float, default=list(DEFAULT_WEIGHTS),
                         help="coverage weights of the combined scoring")
+    parser.add_argument("--retrieval-text", choices=("request", "phrases"), default="request",
+                        help="SearchConfig.retrieval_text: the request as typed, or its phrases")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     catalog, _ = load_catalog(args.catalog)
@@ -101,10 +103,12 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         searcher = Searcher.build(dev, model=args.model, retriever=name)
         texts = [t for items in kinds.values() for t, _ in items]
-        searcher.encoder.encode(texts + [p for t in texts for p in split_phrases(t)])  # warm the cache
+        phrases = [split_phrases(t) for t in texts]
+        searcher.encoder.encode(texts + [p for ps in phrases for p in ps] + [", ".join(ps) for ps in phrases])
         base = searcher.config
         for scoring, weight in variants:
-            searcher.config = dataclasses.replace(base, song_scoring=scoring, coverage_weight=weight)
+            searcher.config = dataclasses.replace(base, song_scoring=scoring, coverage_weight=weight,
+                                                  retrieval_text=args.retrieval_text)
             cells = []
             for items in kinds.values():
                 m = evaluate(searcher, items)

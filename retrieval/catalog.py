@@ -138,7 +138,7 @@ def load_catalog(spec: str, name: str | None = None) -> tuple[Catalog, LoadRepor
 
     Example:
         >>> catalog, report = load_catalog("tests/fixtures/catalog20.jsonl")  # doctest: +SKIP
-        >>> len(catalog), report.skipped
+        >>> len(catalog), report.skipped  # doctest: +SKIP
         (20, [])
     """
     from retrieval import loaders

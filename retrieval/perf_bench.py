@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.vector_index import IndexConfig
+from retrieval.vector_index import IndexConfig, ef_search_for
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exact-max", type=_size, default=cfg.exact_max, help="HNSW is built at and above this")
     p.add_argument("--hnsw-m", type=int, default=cfg.hnsw_m)
     p.add_argument("--ef-construction", type=int, default=cfg.ef_construction)
+    p.add_argument("--storage", choices=("sq8", "flat"), default=cfg.storage,
+                   help="HNSW over 8-bit codes with exact re-ranking (sq8) or over float vectors (flat)")
     p.add_argument("--ef-search", nargs="+", type=int, default=[64, 128, 192, 256, 384, 512, 768])
     p.add_argument("--torch-threads", type=int, default=1,
                    help="torch threads while the benchmark encodes its corpus (0: leave the default)")
@@ -72,15 +74,6 @@ def _rss_mb() -> float:
     except OSError:
         pass
     return float("nan")
-
-
-def index_bytes(index: Any) -> int:
-    """Memory of a flat or HNSW-flat FAISS index: vectors plus graph links (no serialization copy)."""
-    total = int(index.ntotal) * int(index.d) * 4
-    hnsw = getattr(index, "hnsw", None)
-    if hnsw is not None:
-        total += hnsw.neighbors.size() * 4 + hnsw.offsets.size() * 8 + hnsw.levels.size() * 4
-    return total
 
 
 def time_calls(fn: Callable[[Any], Any], items: Any, warmup: int = 3) -> list[float]:
@@ -130,14 +123,14 @@ def bench_index(vectors: np.ndarray, queries: np.ndarray, kind: str, args: argpa
     """
     from retrieval.vector_index import VectorIndex
 
-    cfg = IndexConfig(hnsw_m=args.hnsw_m, ef_construction=args.ef_construction)
+    cfg = IndexConfig(hnsw_m=args.hnsw_m, ef_construction=args.ef_construction, storage=args.storage)
     start = time.perf_counter()
     index = VectorIndex.build(vectors, kind=kind, config=cfg)
     build_s = time.perf_counter() - start
 
     def run(ef: int | None) -> tuple[dict[str, Any], np.ndarray]:
         if ef is not None:
-            index.index.hnsw.efSearch = ef
+            index.ef_search = ef
         found = [index.search(q[None, :], 10) for q in queries]
         scores, ids = np.stack([f[0][0] for f in found]), np.stack([f[1][0] for f in found])
         p50, p95 = _pcts(time_calls(lambda q: index.search(q[None, :], 10), list(queries)))
@@ -148,10 +141,11 @@ def bench_index(vectors: np.ndarray, queries: np.ndarray, kind: str, args: argpa
     if kind == "hnsw":
         for ef in args.ef_search:
             sweep.append(run(ef)[0])
-    row, scores = run(cfg.ef_search if kind == "hnsw" else None)
-    row.update(index=kind, build_s=build_s, index_mb=index_bytes(index.index) / 2**20, rss_mb=_rss_mb())
+    default_ef = ef_search_for(len(index)) if kind == "hnsw" else None
+    row, scores = run(default_ef)
+    row.update(index=kind, build_s=build_s, index_mb=index.nbytes() / 2**20, rss_mb=_rss_mb())
     if kind == "hnsw":
-        row["params"] = f"M={cfg.hnsw_m}, efC={cfg.ef_construction}, efS={cfg.ef_search}"
+        row["params"] = f"{args.storage}, M={cfg.hnsw_m}, efC={cfg.ef_construction}, efS={default_ef}"
     return row, scores, sweep
 
 

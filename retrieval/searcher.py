@@ -58,6 +58,7 @@ class SearchConfig:
     batch_size: int = 64
     show_progress_bar: bool = False
     query_threads: int | None = 1
+    retrieval_text: str = "request"  # what the retriever gets: "request" (as typed) or "phrases"
 
     def __post_init__(self) -> None:
         if self.song_scoring not in SONG_SCORING:
@@ -80,9 +81,9 @@ class Searcher:
 
     Example:
         >>> catalog, _ = load_catalog("demo")                       # doctest: +SKIP
-        >>> searcher = Searcher.build(catalog, model="minilm")
-        >>> result = searcher.search("tropical steel drums", k=3, avoid=["vocals"])
-        >>> [(h.song.title, [m.descriptor for m in h.matches]) for h in result.songs]
+        >>> searcher = Searcher.build(catalog, model="minilm")      # doctest: +SKIP
+        >>> result = searcher.search("tropical steel drums", k=3, avoid=["vocals"])  # doctest: +SKIP
+        >>> [(h.song.title, [m.descriptor for m in h.matches]) for h in result.songs]  # doctest: +SKIP
     """
 
     def __init__(self, catalog: Catalog, table: SetTable, retriever: Retriever, encoder: Any,
@@ -136,7 +137,8 @@ class Searcher:
             QueryError: the query is empty or whitespace, or ``k < 1``.
         """
         req = self._prepare(query, k, include, avoid)
-        retrieval_text = ", ".join([req.text, *req.include])
+        base = ", ".join(req.phrases) if self.config.retrieval_text == "phrases" else req.text
+        retrieval_text = ", ".join([base, *req.include])
         texts = [retrieval_text, *req.phrases, *req.include, *req.avoid]
         with torch_threads(self.config.query_threads):
             vecs = self.encoder.encode(texts)  # one batch; the dense retriever then hits the encoder cache

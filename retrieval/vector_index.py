@@ -2,9 +2,11 @@
 
 * Exact search (``IndexFlatIP``) below ``IndexConfig.exact_max`` vectors (1e5 by default): at that size
   a brute-force scan over 384-d float32 takes a few ms on 2 cores and recall is 1 by definition.
-* HNSW (``IndexHNSWFlat``, inner product) at and above it. ``M=32, efConstruction=80, efSearch=96``
-  were chosen with ``cratedigger bench retrieval`` (docs/performance.md): recall@10 vs exact >= 0.95
-  at 1e6 vectors and p50 well under 5 ms.
+* HNSW at and above it: by default a graph over 8-bit scalar-quantized codes (``IndexHNSWSQ``) whose
+  top ``k * refine_factor`` are re-ranked with the exact float vectors (``IndexRefineFlat``), so the
+  returned scores are exact cosines. ``M=32, efConstruction=40`` and ``efSearch`` growing with the
+  count (``ef_search_for``: 192 at 1e5, 768 at 1e6) were chosen with ``cratedigger bench retrieval``
+  for recall@10 >= 0.95 against exact search (docs/performance.md).
 * ``metric="cosine"`` L2-normalizes vectors and queries (cosine = inner product on unit vectors);
   ``metric="dot"`` uses raw inner products.
 
@@ -18,15 +20,10 @@ Out of scope: encoding texts (see ``retrieval.retrievers``), catalogs and songs 
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,14 +31,25 @@ from typing import Any
 import numpy as np
 
 from retrieval.errors import IndexMismatchError
+from retrieval.index_manifest import (
+    CHECKED_KEYS,
+    FORMAT_VERSION,
+    INDEX_FILE,
+    MANIFEST_FILE,
+    atomic_dir,
+    check_manifest,
+    model_hash,
+    read_manifest,
+    rebuild_hint,
+)
 
 logger = logging.getLogger(__name__)
 
-INDEX_FILE = "index.faiss"
-MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 1
-# Keys compared on load when present in the expected manifest, in the order they are reported.
-CHECKED_KEYS = ("format", "model_id", "model_hash", "catalog_hash", "metric", "dim", "index_type", "count")
+__all__ = [
+    "CHECKED_KEYS", "FORMAT_VERSION", "INDEX_FILE", "MANIFEST_FILE", "IndexConfig", "VectorIndex",
+    "atomic_dir", "check_manifest", "ef_search_for", "index_nbytes", "model_hash", "read_manifest",
+    "rebuild_hint",
+]
 
 
 @dataclass(frozen=True)
@@ -51,8 +59,67 @@ class IndexConfig:
     exact_max: int = 100_000
     hnsw_m: int = 32
     ef_construction: int = 40
-    ef_search: int = 96
+    ef_search: int | None = None  # None: ``ef_search_for(count)``
+    storage: str = "sq8"  # "sq8": graph over 8-bit codes, exact re-ranking; "flat": graph over floats
+    refine_factor: int = 4  # "sq8": candidates re-ranked exactly = k * refine_factor
     small_batch: int = 16  # searches of at most this many queries run on one OpenMP thread
+
+
+def ef_search_for(count: int) -> int:
+    """HNSW ``efSearch`` for ``count`` vectors: 192 at 1e5, 768 at 1e6 (recall@10 >= 0.95 there).
+
+    Example:
+        >>> ef_search_for(100_000), ef_search_for(1_000_000)
+        (192, 764)
+    """
+    return int(min(1024, max(64, round(192 * (max(count, 1) / 1e5) ** 0.6))))
+
+
+def _hnsw(index: Any) -> Any:
+    """The HNSW graph of an ``IndexHNSW*`` or of the base of an ``IndexRefine``."""
+    import faiss
+
+    if hasattr(index, "hnsw"):
+        return index.hnsw
+    base: Any = faiss.downcast_index(index.base_index)
+    return base.hnsw
+
+
+def index_nbytes(index: Any) -> int:
+    """Memory of a flat, HNSW or refined-HNSW FAISS index: codes plus graph links (no serialization)."""
+    import faiss
+
+    index = faiss.downcast_index(index)
+    if hasattr(index, "refine_index"):
+        return index_nbytes(index.base_index) + index_nbytes(index.refine_index)
+    total, storage = 0, index
+    if hasattr(index, "hnsw"):
+        hnsw = index.hnsw
+        total += hnsw.neighbors.size() * 4 + hnsw.offsets.size() * 8 + hnsw.levels.size() * 4
+        storage = faiss.downcast_index(index.storage)
+    return total + int(storage.ntotal) * int(getattr(storage, "code_size", storage.d * 4))
+
+
+def _build_hnsw(arr: np.ndarray, config: IndexConfig) -> Any:
+    import faiss
+
+    n, dim = arr.shape
+    if config.storage == "flat":
+        index = faiss.IndexHNSWFlat(dim, config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = config.ef_construction
+        index.add(arr)
+        return index
+    if config.storage != "sq8":
+        raise ValueError(f"storage must be 'sq8' or 'flat', got {config.storage!r}")
+    qtype: Any = faiss.ScalarQuantizer.QT_8bit
+    base = faiss.IndexHNSWSQ(dim, qtype, config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+    base.hnsw.efConstruction = config.ef_construction
+    sample = arr if n <= 100_000 else arr[np.random.default_rng(0).choice(n, 100_000, replace=False)]
+    base.train(sample)
+    refined = faiss.IndexRefineFlat(base)
+    refined.k_factor = config.refine_factor
+    refined.add(arr)
+    return refined
 
 
 def _as_matrix(vectors: Any, what: str) -> np.ndarray:
@@ -87,7 +154,9 @@ class VectorIndex:
         self.kind = kind
         self.config = config or IndexConfig()
         if kind == "hnsw":
-            index.hnsw.efSearch = self.config.ef_search
+            _hnsw(index).efSearch = self.config.ef_search or ef_search_for(int(index.ntotal))
+            if hasattr(index, "k_factor"):
+                index.k_factor = self.config.refine_factor
 
     @classmethod
     def build(
@@ -111,16 +180,15 @@ class VectorIndex:
             arr = _normalize(arr)
         if kind == "auto":
             kind = "flat" if arr.shape[0] < config.exact_max else "hnsw"
+        start = time.perf_counter()
         index: Any
         if kind == "flat":
             index = faiss.IndexFlatIP(arr.shape[1])
+            index.add(arr)
         elif kind == "hnsw":
-            index = faiss.IndexHNSWFlat(arr.shape[1], config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = config.ef_construction
+            index = _build_hnsw(arr, config)
         else:
             raise ValueError(f"kind must be 'auto', 'flat' or 'hnsw', got {kind!r}")
-        start = time.perf_counter()
-        index.add(arr)
         logger.debug("built %s index of %d x %d in %.2fs", kind, *arr.shape, time.perf_counter() - start)
         return cls(index, metric, kind, config)
 
@@ -132,10 +200,17 @@ class VectorIndex:
         return int(self.index.d)
 
     def nbytes(self) -> int:
-        """Bytes of the serialized index (vectors plus graph)."""
-        import faiss
+        """Memory of the index: stored vectors or codes plus graph links."""
+        return index_nbytes(self.index)
 
-        return int(faiss.serialize_index(self.index).nbytes)
+    @property
+    def ef_search(self) -> int | None:
+        """The HNSW ``efSearch`` in use (None for exact search)."""
+        return int(_hnsw(self.index).efSearch) if self.kind == "hnsw" else None
+
+    @ef_search.setter
+    def ef_search(self, value: int) -> None:
+        _hnsw(self.index).efSearch = int(value)
 
     def vectors(self) -> np.ndarray:
         """All stored vectors (normalized when the metric is cosine), float32 [n, dim]."""
@@ -210,96 +285,3 @@ class VectorIndex:
             )
         stored_config = IndexConfig(**stored.get("config", {}))
         return cls(index, stored["metric"], stored["index_type"], config or stored_config)
-
-
-def rebuild_hint(folder: Path, expected: Mapping[str, Any] | None) -> str:
-    """The command that rebuilds ``folder`` (spec and model taken from ``expected`` when known)."""
-    expected = expected or {}
-    spec = expected.get("catalog_spec") or "SPEC"
-    model = expected.get("model_name") or expected.get("model_id") or "NAME"
-    return f"Rebuild it with `cratedigger index --catalog {spec} --model {model} --out {folder}`."
-
-
-def read_manifest(
-    folder: Path, expected: Mapping[str, Any] | None = None, require_index: bool = True
-) -> dict[str, Any]:
-    """The manifest of an index folder; ``IndexMismatchError`` when missing or unreadable."""
-    path = folder / MANIFEST_FILE
-    hint = rebuild_hint(folder, expected)
-    if not path.is_file() or (require_index and not (folder / INDEX_FILE).is_file()):
-        need = f"{MANIFEST_FILE} and {INDEX_FILE}" if require_index else MANIFEST_FILE
-        raise IndexMismatchError(f"no index at {folder}: expected {need}. {hint}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexMismatchError(f"{path} is not valid JSON ({exc}). {hint}") from exc
-    if not isinstance(data, dict):
-        raise IndexMismatchError(f"{path} should hold a JSON object. {hint}")
-    return data
-
-
-def check_manifest(stored: Mapping[str, Any], expected: Mapping[str, Any], folder: Path) -> None:
-    """Raise ``IndexMismatchError`` listing every checked key where ``stored`` differs from ``expected``."""
-    diffs = [
-        f"{key}: index has {stored.get(key)!r}, expected {expected[key]!r}"
-        for key in CHECKED_KEYS
-        if key in expected and stored.get(key) != expected[key]
-    ]
-    if diffs:
-        raise IndexMismatchError(
-            f"the index at {folder} is stale or was built for something else ({'; '.join(diffs)}). "
-            + rebuild_hint(folder, expected)
-        )
-
-
-@contextlib.contextmanager
-def atomic_dir(target: Path) -> Iterator[Path]:
-    """Yield an empty staging folder beside ``target``; on success it replaces ``target`` by rename.
-
-    On an exception the staging folder is removed and ``target`` is left untouched.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
-        yield staging
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.old-{os.getpid()}-{time.time_ns()}"
-            target.rename(old)
-        staging.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-_HASH_CACHE: dict[tuple[str, int, int], str] = {}
-_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".gguf", ".onnx")
-
-
-def model_hash(model_path: str) -> str:
-    """sha256 over a model folder's config and weight files (cached per path/size/mtime).
-
-    A hub name that is not a local path hashes to ``"name:<name>"`` (we cannot read its weights).
-    """
-    path = Path(model_path)
-    if not path.exists():
-        return f"name:{model_path}"
-    files = sorted(
-        p for p in (path.rglob("*") if path.is_dir() else [path])
-        if p.is_file() and (p.suffix in _WEIGHT_SUFFIXES or p.name in ("config.json", "modules.json"))
-    )
-    stat_key = sum(p.stat().st_size for p in files), max((p.stat().st_mtime_ns for p in files), default=0)
-    key = (str(path.resolve()), *stat_key)
-    if key in _HASH_CACHE:
-        return _HASH_CACHE[key]
-    digest = hashlib.sha256()
-    for p in files:
-        digest.update(str(p.relative_to(path) if path.is_dir() else p.name).encode())
-        with p.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-    _HASH_CACHE[key] = digest.hexdigest()
-    return _HASH_CACHE[key]

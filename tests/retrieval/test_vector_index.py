@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from retrieval.errors import IndexMismatchError
-from retrieval.vector_index import IndexConfig, VectorIndex, atomic_dir, model_hash
+from retrieval.vector_index import IndexConfig, VectorIndex, atomic_dir, ef_search_for, model_hash
 
 
 def _unit(n: int, d: int, seed: int = 0) -> np.ndarray:
@@ -33,17 +33,32 @@ def test_dot_metric_keeps_lengths() -> None:
     assert ids[0].tolist() == [2, 0] and scores[0].tolist() == pytest.approx([10.0, 1.0])
 
 
-def test_auto_switches_to_hnsw_and_recall_is_high() -> None:
+@pytest.mark.parametrize("storage", ["sq8", "flat"])
+def test_auto_switches_to_hnsw_and_recall_is_high(storage: str, tmp_path: Path) -> None:
     vecs = _unit(2000, 16)
-    cfg = IndexConfig(exact_max=1000, ef_search=64)
+    cfg = IndexConfig(exact_max=1000, ef_search=64, storage=storage)
     ann = VectorIndex.build(vecs, kind="auto", config=cfg)
     exact = VectorIndex.build(vecs, kind="flat")
-    assert ann.kind == "hnsw"
+    assert ann.kind == "hnsw" and ann.ef_search == 64 and len(ann) == 2000
     q = _unit(50, 16, seed=1)
-    _, a = ann.search(q, 10)
-    _, e = exact.search(q, 10)
+    scores, a = ann.search(q, 10)
+    exact_scores, e = exact.search(q, 10)
     recall = np.mean([len(set(x) & set(y)) / 10 for x, y in zip(a, e, strict=True)])
     assert recall >= 0.95
+    if storage == "sq8":  # re-ranked with the float vectors: scores are exact cosines
+        np.testing.assert_allclose(scores[:, 0], exact_scores[:, 0], atol=1e-5)
+    # graph links make it bigger than the 2000 x 16 float vectors (plus 8-bit codes for sq8)
+    assert ann.nbytes() > 2000 * 16 * 4 + (2000 * 16 if storage == "sq8" else 0)
+    ann.save(tmp_path / "ann")
+    back = VectorIndex.load(tmp_path / "ann")
+    assert back.kind == "hnsw" and back.ef_search == 64
+    np.testing.assert_array_equal(back.search(q, 10)[1], a)
+    np.testing.assert_allclose(back.vectors(), vecs, atol=1e-6)
+
+
+def test_ef_search_grows_with_size() -> None:
+    assert ef_search_for(100_000) == 192 and ef_search_for(1_000_000) == 764
+    assert ef_search_for(10) == 64 and ef_search_for(10**9) == 1024
 
 
 def test_round_trip_and_manifest(tmp_path: Path) -> None:

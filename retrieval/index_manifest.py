@@ -1,0 +1,119 @@
+"""Index folders: the manifest checks, the rebuild hint, atomic folder writes and model weight hashes.
+
+Out of scope: the FAISS index itself (``retrieval.vector_index``) and what a searcher stores
+(``retrieval.searcher_io``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from retrieval.errors import IndexMismatchError
+
+INDEX_FILE = "index.faiss"
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+# Keys compared on load when present in the expected manifest, in the order they are reported.
+CHECKED_KEYS = ("format", "model_id", "model_hash", "catalog_hash", "metric", "dim", "index_type", "count")
+
+
+def rebuild_hint(folder: Path, expected: Mapping[str, Any] | None) -> str:
+    """The command that rebuilds ``folder`` (spec and model taken from ``expected`` when known)."""
+    expected = expected or {}
+    spec = expected.get("catalog_spec") or "SPEC"
+    model = expected.get("model_name") or expected.get("model_id") or "NAME"
+    return f"Rebuild it with `cratedigger index --catalog {spec} --model {model} --out {folder}`."
+
+
+def read_manifest(
+    folder: Path, expected: Mapping[str, Any] | None = None, require_index: bool = True
+) -> dict[str, Any]:
+    """The manifest of an index folder; ``IndexMismatchError`` when missing or unreadable."""
+    path = folder / MANIFEST_FILE
+    hint = rebuild_hint(folder, expected)
+    if not path.is_file() or (require_index and not (folder / INDEX_FILE).is_file()):
+        need = f"{MANIFEST_FILE} and {INDEX_FILE}" if require_index else MANIFEST_FILE
+        raise IndexMismatchError(f"no index at {folder}: expected {need}. {hint}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexMismatchError(f"{path} is not valid JSON ({exc}). {hint}") from exc
+    if not isinstance(data, dict):
+        raise IndexMismatchError(f"{path} should hold a JSON object. {hint}")
+    return data
+
+
+def check_manifest(stored: Mapping[str, Any], expected: Mapping[str, Any], folder: Path) -> None:
+    """Raise ``IndexMismatchError`` listing every checked key where ``stored`` differs from ``expected``."""
+    diffs = [
+        f"{key}: index has {stored.get(key)!r}, expected {expected[key]!r}"
+        for key in CHECKED_KEYS
+        if key in expected and stored.get(key) != expected[key]
+    ]
+    if diffs:
+        raise IndexMismatchError(
+            f"the index at {folder} is stale or was built for something else ({'; '.join(diffs)}). "
+            + rebuild_hint(folder, expected)
+        )
+
+
+@contextlib.contextmanager
+def atomic_dir(target: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``target``; on success it replaces ``target`` by rename.
+
+    On an exception the staging folder is removed and ``target`` is left untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        yield staging
+        old = None
+        if target.exists():
+            old = target.parent / f".{target.name}.old-{os.getpid()}-{time.time_ns()}"
+            target.rename(old)
+        staging.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+_HASH_CACHE: dict[tuple[str, int, int], str] = {}
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".gguf", ".onnx")
+
+
+def model_hash(model_path: str) -> str:
+    """sha256 over a model folder's config and weight files (cached per path/size/mtime).
+
+    A hub name that is not a local path hashes to ``"name:<name>"`` (we cannot read its weights).
+    """
+    path = Path(model_path)
+    if not path.exists():
+        return f"name:{model_path}"
+    files = sorted(
+        p for p in (path.rglob("*") if path.is_dir() else [path])
+        if p.is_file() and (p.suffix in _WEIGHT_SUFFIXES or p.name in ("config.json", "modules.json"))
+    )
+    stat_key = sum(p.stat().st_size for p in files), max((p.stat().st_mtime_ns for p in files), default=0)
+    key = (str(path.resolve()), *stat_key)
+    if key in _HASH_CACHE:
+        return _HASH_CACHE[key]
+    digest = hashlib.sha256()
+    for p in files:
+        digest.update(str(p.relative_to(path) if path.is_dir() else p.name).encode())
+        with p.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    _HASH_CACHE[key] = digest.hexdigest()
+    return _HASH_CACHE[key]
