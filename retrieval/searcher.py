@@ -11,6 +11,8 @@ Design (measured in docs/performance.md, "Song scoring"):
   ``include`` the same for the ``include`` terms, ``w = coverage_weight`` and ``v = include_weight``.
   ``"set"`` and ``"coverage"`` use one part only. Whole sets keep the paper's unit of retrieval;
   coverage rewards songs whose descriptors answer *each* part of a multi-part request.
+* The retriever gets the request as typed (plus ``include`` terms); ``retrieval_text="phrases"`` gives
+  it the extracted phrases instead, which measured the same.
 * ``avoid`` terms rule out descriptors (``DescriptorMatcher.avoided``); songs carrying one are removed
   (``avoid_mode="remove"``, named in ``notices``) or put after all other songs with ``SongHit.avoided``
   set (``avoid_mode="demote"``).
