@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.benchmark import is_dev_track, sample_descriptor_set, split_sentences
 from retrieval.errors import CratediggerError, DataNotFoundError
 from training import templates
-from training.compat import benchmark_functions
 from training.files import write_jsonl
 
 logger = logging.getLogger(__name__)
@@ -92,13 +92,13 @@ def _pair(query: str, descriptors: list[str], kind: str, group: str) -> dict[str
 
 def musiccaps_pairs(rows: list[dict[str, Any]], cfg: DataConfig, rng: random.Random) -> list[dict]:
     """Sentence queries (``sets_per_sentence`` sampled sets each) and template requests per track."""
-    split_sentences, _, sample_set, _ = benchmark_functions()
     set_rng = np.random.default_rng(cfg.seed)
     pairs = []
     for row in rows:
         track: list[dict] = []
         for sentence in split_sentences(row["caption"]):
-            sets = [sample_set(sentence, row["aspects"], set_rng) for _ in range(cfg.sets_per_sentence)]
+            n_sets = range(cfg.sets_per_sentence)
+            sets = [sample_descriptor_set(sentence, row["aspects"], set_rng) for _ in n_sets]
             for sampled in dict.fromkeys(tuple(s) for s in sets if s):
                 track.append(_pair(sentence, list(sampled), "sentence", row["ytid"]))
         pairs += track
@@ -150,11 +150,8 @@ def build_data(cfg: DataConfig, run_dir: Path, data_dir: Path) -> dict[str, int]
         TrainingDataError: fewer than ``cfg.min_tracks`` usable training tracks.
     """
     rng = random.Random(cfg.seed)
-    _, is_dev, _, from_benchmark = benchmark_functions()
-    if not from_benchmark:
-        logger.warning("retrieval.benchmark not importable; using the private dev split fallback")
     rows = read_musiccaps(_resolve(data_dir, cfg.musiccaps))
-    train = [r for r in rows if not is_dev(r["ytid"])]
+    train = [r for r in rows if not is_dev_track(r["ytid"])]
     if cfg.max_tracks is not None:
         train = rng.sample(train, min(cfg.max_tracks, len(train)))
     if len(train) < cfg.min_tracks:
