@@ -77,7 +77,7 @@ def save_searcher(searcher: Searcher, folder: Path) -> dict[str, Any]:
         (staging / DESCRIPTORS_FILE).write_text(json.dumps(searcher.table.descriptors, ensure_ascii=False))
         np.save(staging / VECTORS_FILE, searcher.matcher.vectors)
         dense = _dense_part(searcher.retriever)
-        index = getattr(dense, "_index", None) if dense is not None else None
+        index = dense.index if dense is not None else None
         if index is not None:
             manifest = index.write_files(staging, manifest)
         else:
@@ -151,9 +151,6 @@ def _restore(retriever: Any, folder: Path, table: SetTable, stored: dict[str, An
         retriever.fit(table.texts)
         return
     index = VectorIndex.load(folder, {**expected, "count": len(table.sets)})
-    # DenseRetriever keeps its vectors and index privately; set them instead of re-encoding the corpus.
-    dense._doc_vectors = index.vectors()
-    dense._index = index
+    dense.attach_index(index)
     if retriever is not dense:
-        retriever.sparse.fit(table.texts)
-        retriever._n_docs = len(table.sets)
+        retriever.fit_sparse(table.texts)

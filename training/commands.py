@@ -24,6 +24,8 @@ def add_parsers(sub: Any) -> None:
     ship.add_argument("--run-dir", required=True)
     ship.add_argument("--config", required=True, help="the config the run used (quoted in the model card)")
     ship.add_argument("--force", action="store_true", help="ship even if it does not beat MiniLM on dev")
+    ship.add_argument("--checkpoint", choices=["auto", "student", "warmup"], default="auto",
+                      help="the final student, its contrastive warm-up, or (auto) the better on dev")
     ship.set_defaults(func=_ship)
 
 
@@ -41,6 +43,7 @@ def _train(args: argparse.Namespace) -> int:
 def _ship(args: argparse.Namespace) -> int:
     from training.ship import ship_model
 
-    path = ship_model(Path(args.run_dir), Path(args.config), force=args.force)
+    path = ship_model(Path(args.run_dir), Path(args.config), force=args.force,
+                      checkpoint=args.checkpoint)
     print(f"shipped {path}")
     return 0

@@ -1,6 +1,6 @@
 """The dev benchmarks the training run reports on (built once per run in ``run_dir/dev``).
 
-Variants: ``sentence-seed0..2``, ``song``, ``request-seed0`` from the MusicCaps dev tracks
+Variants: ``sentence-seed0..2``, ``song``, ``request-seed0..2`` from the MusicCaps dev tracks
 (``retrieval.benchmark.is_dev_track``). Out of scope: the benchmark protocol (``retrieval.benchmark``).
 """
 
@@ -11,7 +11,8 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-DEV_VARIANTS = ("sentence-seed0", "sentence-seed1", "sentence-seed2", "song", "request-seed0")
+DEV_VARIANTS = ("sentence-seed0", "sentence-seed1", "sentence-seed2", "song",
+                "request-seed0", "request-seed1", "request-seed2")
 
 
 def build_dev_sets(

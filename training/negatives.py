@@ -31,7 +31,8 @@ class NegativesConfig:
         ('dense', 'bm25')
     """
 
-    queries: int = 4000
+    queries: int | None = 4000  # None: every distinct training query
+    unique_queries: bool = True  # one (query, positive) pair per distinct query, so no query is mined twice
     retrievers: tuple[str, ...] = ("dense", "bm25")
     dense_model: str = "minilm"
     depth: int = 20
@@ -83,6 +84,26 @@ def candidates(pairs: list[dict], corpus_rows: dict[str, dict], rankings: dict[s
     return rows
 
 
+def sample_pairs(all_pairs: list[dict], cfg: NegativesConfig, rng: random.Random) -> list[dict]:
+    """The training pairs to mine for: ``cfg.queries`` of them (all when None), one per query if unique.
+
+    Example:
+        >>> rows = [{"query": "a", "positive": "x"}, {"query": "a", "positive": "y"},
+        ...         {"query": "b", "positive": "z"}]
+        >>> cfg = NegativesConfig(queries=None)
+        >>> sorted(p["query"] for p in sample_pairs(rows, cfg, random.Random(0)))
+        ['a', 'b']
+    """
+    pool = all_pairs
+    if cfg.unique_queries:
+        by_query: dict[str, list[dict]] = {}
+        for p in all_pairs:
+            by_query.setdefault(p["query"], []).append(p)
+        pool = [rng.choice(group) for group in by_query.values()]
+    n = len(pool) if cfg.queries is None else min(cfg.queries, len(pool))
+    return rng.sample(pool, n)
+
+
 def mine_negatives(cfg: NegativesConfig, run_dir: Path) -> dict[str, int]:
     """Write ``negatives.jsonl``; return counts (candidates, dropped as relevant, kept)."""
     from sentence_transformers.cross_encoder import CrossEncoder
@@ -93,7 +114,7 @@ def mine_negatives(cfg: NegativesConfig, run_dir: Path) -> dict[str, int]:
     for p in all_pairs:
         corpus_rows.setdefault(p["positive"], p)
     corpus = list(corpus_rows)
-    pairs = rng.sample(all_pairs, min(cfg.queries, len(all_pairs)))
+    pairs = sample_pairs(all_pairs, cfg, rng)
     queries = [p["query"] for p in pairs]
     cands = candidates(pairs, corpus_rows, _rankings(cfg, queries, corpus), corpus, cfg)
     teacher = CrossEncoder(str(run_dir / "teacher"), device="cpu")

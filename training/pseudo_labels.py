@@ -48,7 +48,7 @@ def pseudo_label(cfg: PseudoLabelConfig, run_dir: Path) -> dict[str, float]:
     """Write ``labels.jsonl`` from ``negatives.jsonl``; return count and mean margin."""
     rows = read_jsonl(run_dir / "negatives.jsonl")
     out = [{"query": r["query"], "positive": r["positive"], "negative": r["negative"],
-            "label": margin(r["pos_prob"], r["neg_prob"], cfg)} for r in rows]
+            "label": margin(r["pos_prob"], r["neg_prob"], cfg), "kind": r.get("kind", "")} for r in rows]
     write_jsonl(run_dir / "labels.jsonl", out)
     mean = sum(r["label"] for r in out) / max(len(out), 1)
     logger.info("pseudo labels: %d triplets, mean margin %.3f", len(out), mean)

@@ -1,5 +1,9 @@
 """Copies a run's student into ``assets/models/cratedigger-minilm-gpl`` (fp16 safetensors + model card).
 
+``checkpoint="auto"`` ships whichever of the run's final student (``student``, after MarginMSE) and its
+contrastive warm-up (``student_warmup``) has the higher dense dev Recall@10 (mean of the sentence and
+request variants in ``metrics.json``), and the model card says which and why.
+
 Weights are stored in fp16 (half the size) while ``config.json`` says ``float32``, so CPU users load
 them upcast to fp32. Refuses when the student does not beat MiniLM on the dev sentence variant (unless
 ``force``) or the folder would exceed ``MAX_MB``. Out of scope: training and evaluation.
@@ -27,21 +31,51 @@ class ShipError(CratediggerError):
     """The run's model may not be shipped (worse than MiniLM, too large, or the run is incomplete)."""
 
 
-def _check(run_dir: Path, force: bool) -> dict[str, Any]:
+LOSS_TEXT = {
+    "joint": "MultipleNegativesRankingLoss + margin_weight × MarginMSELoss on the same batches",
+    "mnrl": "MultipleNegativesRankingLoss, in-batch and mined negatives",
+    "marginmse": "MarginMSELoss on the teacher's margins",
+    "mnrl+marginmse": "a MultipleNegativesRankingLoss warm-up, then MarginMSELoss",
+}
+CHECKPOINTS = {"student": "student", "warmup": "student_warmup"}
+
+
+def choose_checkpoint(summary: dict[str, dict[str, float]], wanted: str = "auto") -> str:
+    """``student`` or ``warmup``: the wanted one, or for ``auto`` the better dense dev model.
+
+    Example:
+        >>> choose_checkpoint({"dense:student": {"sentence": 0.80, "request": 0.85},
+        ...                    "dense:warmup": {"sentence": 0.84, "request": 0.86}})
+        'warmup'
+    """
+    if wanted != "auto":
+        if wanted not in CHECKPOINTS:
+            raise ShipError(f"unknown checkpoint {wanted!r}: expected auto, {', '.join(CHECKPOINTS)}")
+        return wanted
+
+    def score(label: str) -> float:
+        per = summary.get(f"dense:{label}", {})
+        return (per.get("sentence", 0.0) + per.get("request", 0.0)) / 2
+
+    return "warmup" if "dense:warmup" in summary and score("warmup") > score("student") else "student"
+
+
+def _check(run_dir: Path, force: bool, label: str = "student") -> dict[str, Any]:
     path = run_dir / "metrics.json"
     if not path.is_file():
         raise ShipError(f"{path} not found: run the evaluate stage first "
                         "(cratedigger train --stages evaluate)")
     metrics = json.loads(path.read_text())
     summary = metrics["summary"]
-    new, base = summary["dense:student"]["sentence"], summary["dense:minilm"]["sentence"]
+    new, base = summary[f"dense:{label}"]["sentence"], summary["dense:minilm"]["sentence"]
     if new <= base and not force:
         raise ShipError(f"the student's dev sentence Recall@10 {new:.3f} does not beat MiniLM's {base:.3f}; "
                         "not shipping (use --force to override)")
     return metrics
 
 
-def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: Path | None = None) -> Path:
+def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: Path | None = None,
+               checkpoint: str = "auto") -> Path:
     """Write the shipped model folder; returns its path.
 
     Example:
@@ -51,10 +85,12 @@ def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: P
     from sentence_transformers import SentenceTransformer
 
     metrics = _check(run_dir, force)
+    label = choose_checkpoint(metrics["summary"], checkpoint)
+    _check(run_dir, force, label)
     out = out_dir or SHIPPED_MODELS_DIR / SHIPPED_MODEL
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    model = SentenceTransformer(str(run_dir / "student"), device="cpu")
+    model = SentenceTransformer(str(run_dir / CHECKPOINTS[label]), device="cpu")
     model.half()
     model.save(str(tmp))
     cfg_file = tmp / "config.json"
@@ -63,7 +99,7 @@ def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: P
     cfg_file.write_text(json.dumps(cfg, indent=2))
     for junk in ("checkpoint", "runs"):
         shutil.rmtree(tmp / junk, ignore_errors=True)
-    (tmp / "README.md").write_text(model_card(run_dir, config_path, metrics), encoding="utf-8")
+    (tmp / "README.md").write_text(model_card(run_dir, config_path, metrics, label), encoding="utf-8")
     size = sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file()) / 1e6
     if size > MAX_MB:
         shutil.rmtree(tmp)
@@ -71,11 +107,26 @@ def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: P
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)
-    logger.info("shipped %s (%.1f MB)", out, size)
+    logger.info("shipped %s from %s (%.1f MB)", out, CHECKPOINTS[label], size)
     return out
 
 
-def model_card(run_dir: Path, config_path: Path, metrics: dict[str, Any]) -> str:
+def checkpoint_note(summary: dict[str, dict[str, float]], label: str) -> str:
+    """One sentence: which checkpoint ships and the dense dev numbers that chose it."""
+
+    def fmt(name: str) -> str:
+        per = summary.get(f"dense:{name}", {})
+        sentence, request = per.get("sentence", float("nan")), per.get("request", float("nan"))
+        return f"sentence {sentence:.3f} / request {request:.3f}"
+
+    if "dense:warmup" not in summary:
+        return f"`{CHECKPOINTS[label]}` (the run's only student; dense dev R@10 {fmt('student')})."
+    other = "student" if label == "warmup" else "warmup"
+    return (f"`{CHECKPOINTS[label]}` — dense dev R@10 {fmt(label)} vs `{CHECKPOINTS[other]}` {fmt(other)} "
+            "(the better mean of sentence and request ships).")
+
+
+def model_card(run_dir: Path, config_path: Path, metrics: dict[str, Any], label: str = "student") -> str:
     """The README.md of the shipped model."""
     manifest = json.loads((run_dir / "manifest.json").read_text())
     config = json.loads(config_path.read_text())
@@ -103,12 +154,14 @@ to high-level descriptor sets ("acoustic guitar, mellow, slow tempo"), after Epu
 - **Training** (`training/`, GPL): a MiniLM cross-encoder teacher fine-tuned on query/descriptor-set
   pairs with BM25 negatives; hard negatives mined with MiniLM dense and BM25, false negatives removed
   (same track, subsets of the positive, teacher probability ≥ 0.5); margins δ = CE(q,pos) − CE(q,neg)
-  on the teacher's probability scale; student loss `{config["student"].get("loss")}`:
+  on the teacher's probability scale; student loss `{config["student"].get("loss")}`
+  ({LOSS_TEXT.get(config["student"].get("loss", ""), "see training/student.py")}):
   phases {log["phases"]}, {log["steps"]} steps of batch {config["student"].get("batch_size", 32)}.
   {log.get("note", "")}
-- **Measured time on 2 shared CPU cores**: {times}.
+- **Shipped checkpoint**: {checkpoint_note(metrics["summary"], label)}
+- **Measured time per stage on 2 CPU cores**: {times}.
 
-## Dev results (Recall@10; sentence = mean of 3 seeds)
+## Dev results (Recall@10; sentence and request = mean of their seeds)
 
 {results_table(metrics)}
 ## Reproduce

@@ -2,9 +2,12 @@
 
 Losses (``loss``): ``marginmse`` (MarginMSELoss on δ from ``labels.jsonl``), ``mnrl`` (the contrastive
 ablation: MultipleNegativesRankingLoss on the same (query, positive, negative) rows) or
-``mnrl+marginmse`` (a contrastive warm-up on the first ``warmup_fraction`` of rows, then MarginMSE
-on the rest). The score function (``score_fn``: ``cosine`` | ``dot``) is explicit: it is the
-similarity inside both losses and the one written into the saved model, so training and search agree
+``mnrl+marginmse`` (a contrastive warm-up, then MarginMSE: on the first ``warmup_fraction`` of rows
+and the rest, or on all rows twice when ``warmup_fraction`` is 1.0; the MarginMSE phase has its own
+``marginmse_learning_rate`` so it can refine rather than overwrite the warm-up), or ``joint``
+(MNRL plus ``margin_weight`` × MarginMSE on the same batch, ``training.joint_loss``). The score function
+(``score_fn``: ``cosine`` | ``dot``) is explicit: it is the similarity inside both losses and the one
+written into the saved model, so training and search agree
 (unlike gpl 0.1.4, which trains dot product even when asked for cosine). Every ``eval_steps`` the
 dev Recall@10 of a fixed query sample is logged. Writes ``student/`` and ``student_log.json``.
 Out of scope: the full evaluation (``training.evaluate``).
@@ -15,7 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ from training.files import read_jsonl, replace_dir, write_json
 
 logger = logging.getLogger(__name__)
 
-LOSSES = ("marginmse", "mnrl", "mnrl+marginmse")
+LOSSES = ("marginmse", "mnrl", "mnrl+marginmse", "joint")
 
 
 @dataclass
@@ -44,6 +47,11 @@ class StudentConfig:
     epochs: int = 1
     batch_size: int = 32
     learning_rate: float = 2e-5
+    marginmse_learning_rate: float | None = None  # None: learning_rate
+    marginmse_epochs: int = 1
+    marginmse_max_rows: int | None = None  # cap on the MarginMSE phase's rows (None: all of its rows)
+    margin_weight: float = 5.0  # the MarginMSE term's weight in the ``joint`` loss
+    repeat_kinds: dict[str, int] = field(default_factory=dict)  # e.g. {"request": 2}: rows of that kind twice
     warmup_ratio: float = 0.1
     max_seq_length: int = 64
     eval_steps: int = 25
@@ -64,7 +72,7 @@ def pairwise_similarity(score_fn: str) -> Any:
 
 
 def build_loss(name: str, model: Any, cfg: StudentConfig) -> Any:
-    """The loss object for phase ``name`` (``marginmse`` or ``mnrl``) with the configured score function."""
+    """The loss for phase ``name`` (``marginmse``, ``mnrl`` or ``joint``) with the configured score_fn."""
     from sentence_transformers import util
     from sentence_transformers.sentence_transformer import losses
 
@@ -75,6 +83,10 @@ def build_loss(name: str, model: Any, cfg: StudentConfig) -> Any:
             return losses.MultipleNegativesRankingLoss(model, scale=cfg.mnrl_scale,
                                                        similarity_fct=util.cos_sim)
         return losses.MultipleNegativesRankingLoss(model, scale=1.0, similarity_fct=util.dot_score)
+    if name == "joint":
+        from training.joint_loss import JointMarginLoss
+
+        return JointMarginLoss(model, cfg.score_fn, scale=cfg.mnrl_scale, weight=cfg.margin_weight)
     raise ValueError(f"unknown loss {name!r}: expected one of {', '.join(LOSSES)}")
 
 
@@ -84,8 +96,10 @@ def phases(rows: list[dict], cfg: StudentConfig) -> list[tuple[str, list[dict]]]
         raise ValueError(f"unknown loss {cfg.loss!r}: expected one of {', '.join(LOSSES)}")
     if cfg.loss != "mnrl+marginmse":
         return [(cfg.loss, rows)]
+    if cfg.warmup_fraction >= 1.0:
+        return [("mnrl", rows), ("marginmse", rows[: cfg.marginmse_max_rows])]
     cut = int(len(rows) * cfg.warmup_fraction)
-    return [("mnrl", rows[:cut]), ("marginmse", rows[cut:])]
+    return [("mnrl", rows[:cut]), ("marginmse", rows[cut:][: cfg.marginmse_max_rows])]
 
 
 def _dataset(name: str, rows: list[dict]) -> Any:
@@ -99,6 +113,17 @@ def _dataset(name: str, rows: list[dict]) -> Any:
                                   "negative": [r["negative"] for r in uniq]})
     return Dataset.from_dict({"query": [r["query"] for r in rows], "positive": [r["positive"] for r in rows],
                               "negative": [r["negative"] for r in rows], "label": [r["label"] for r in rows]})
+
+
+def repeat_rows(rows: list[dict], repeat_kinds: dict[str, int]) -> list[dict]:
+    """Rows with those of each kind in ``repeat_kinds`` repeated that many times in all.
+
+    Example:
+        >>> repeat_rows([{"kind": "request"}, {"kind": "sentence"}], {"request": 2})
+        [{'kind': 'request'}, {'kind': 'sentence'}, {'kind': 'request'}]
+    """
+    extra = [r for r in rows for _ in range(repeat_kinds.get(r.get("kind", ""), 1) - 1)]
+    return rows + extra
 
 
 def load_student(cfg: StudentConfig) -> Any:
@@ -116,7 +141,7 @@ def train_student(cfg: StudentConfig, run_dir: Path, dev_dir: Path | None = None
     """Train on ``run_dir/labels.jsonl``; save ``run_dir/student`` and ``student_log.json``."""
     from training.monitor import DevRecallCallback
 
-    rows = read_jsonl(run_dir / "labels.jsonl")
+    rows = repeat_rows(read_jsonl(run_dir / "labels.jsonl"), cfg.repeat_kinds)
     random.Random(cfg.seed).shuffle(rows)
     rows = rows[: cfg.max_rows] if cfg.max_rows else rows
     model = load_student(cfg)
@@ -147,11 +172,14 @@ def _run_phase(model: Any, name: str, rows: list[dict], cfg: StudentConfig, run_
     if not rows:
         return offset
     work = run_dir / "student.work"
+    gpl = name == "marginmse"
+    lr = cfg.marginmse_learning_rate if gpl and cfg.marginmse_learning_rate else cfg.learning_rate
     args = SentenceTransformerTrainingArguments(
-        output_dir=str(work), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.batch_size,
-        learning_rate=cfg.learning_rate, warmup_ratio=cfg.warmup_ratio, seed=cfg.seed, logging_steps=5,
+        output_dir=str(work), num_train_epochs=cfg.marginmse_epochs if gpl else cfg.epochs,
+        per_device_train_batch_size=cfg.batch_size, learning_rate=lr, warmup_ratio=cfg.warmup_ratio,
+        seed=cfg.seed, logging_steps=5,
         save_strategy="no", report_to="none", use_cpu=True, disable_tqdm=not cfg.show_progress_bar,
-        batch_sampler=BatchSamplers.NO_DUPLICATES if name == "mnrl" else BatchSamplers.BATCH_SAMPLER,
+        batch_sampler=BatchSamplers.BATCH_SAMPLER if gpl else BatchSamplers.NO_DUPLICATES,
     )
     callbacks = [monitor.callback(offset, name, cfg.eval_steps)] if monitor else []
     trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=_dataset(name, rows),

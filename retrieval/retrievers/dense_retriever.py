@@ -86,6 +86,19 @@ class DenseRetriever(Retriever):
         self._index = VectorIndex.build(self._doc_vectors, metric=self.score_fn)
         return self
 
+    def attach_index(self, index: VectorIndex) -> DenseRetriever:
+        """Use a saved ``VectorIndex`` of the corpus instead of encoding it again with ``fit``.
+
+        The index must have been built from this retriever's model and score function over the same
+        corpus order (``retrieval.searcher_io`` checks that through the index manifest).
+
+        Example:
+            >>> retriever = DenseRetriever("minilm").attach_index(VectorIndex.load(folder))  # doctest: +SKIP
+        """
+        self._doc_vectors = index.vectors()
+        self._index = index
+        return self
+
     def _check_fitted(self) -> np.ndarray:
         if self._doc_vectors is None:
             raise RuntimeError("DenseRetriever: call fit(corpus) before searching")

@@ -57,6 +57,12 @@ class HybridRetriever(Retriever):
         self._n_docs = len(corpus)
         return self
 
+    def fit_sparse(self, corpus: Sequence[str]) -> HybridRetriever:
+        """Fit only the sparse part, for a dense part already fitted on the same corpus (a saved index)."""
+        self.sparse.fit(corpus)
+        self._n_docs = len(corpus)
+        return self
+
     def fuse(self, dense_scores: np.ndarray, sparse_scores: np.ndarray) -> np.ndarray:
         """The fused score matrix for precomputed dense and sparse score matrices."""
         return self.weight * normalize(dense_scores, self.normalization) + (1.0 - self.weight) * normalize(

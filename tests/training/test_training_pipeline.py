@@ -13,8 +13,11 @@ from training.data import DataConfig
 from training.evaluate import EvaluateConfig
 from training.negatives import NegativesConfig
 from training.pipeline import STAGES, PipelineConfig, TrainingConfigError, load_config, run_pipeline
+from training.ship import ShipError, checkpoint_note, choose_checkpoint, ship_model
 from training.student import StudentConfig
 from training.teacher import TeacherConfig
+
+CONFIGS = Path(__file__).parents[2] / "training" / "configs"
 
 
 def _tiny_config(data_dir: Path, model: Path) -> PipelineConfig:
@@ -57,6 +60,12 @@ def test_tiny_run_end_to_end_then_resume(tmp_path: Path, tiny_model_path: Path) 
     assert [p for p, _ in log["phases"]] == ["mnrl", "marginmse"] and len(log["dev_recall"]) >= 3
     labels = [json.loads(line) for line in (run / "labels.jsonl").read_text().splitlines()]
     assert labels and all(-1.0 <= r["label"] <= 1.0 for r in labels)
+    assert {r["kind"] for r in labels} <= {"sentence", "request", "jamendo", "msd"}
+
+    shipped = ship_model(run, CONFIGS / "tiny.json", force=True, out_dir=tmp_path / "shipped",
+                         checkpoint="warmup")
+    card = (shipped / "README.md").read_text()
+    assert "`student_warmup`" in card and (shipped / "model.safetensors").is_file()
 
     before = json.loads((run / "manifest.json").read_text())
     run_pipeline(cfg, run)  # nothing changed: every stage skipped, records untouched
@@ -80,5 +89,17 @@ def test_config_file_errors(tmp_path: Path) -> None:
 
 
 def test_shipped_config_loads() -> None:
-    cfg = load_config(Path(__file__).parents[2] / "training" / "configs" / "shipped.json")
+    cfg = load_config(CONFIGS / "shipped.json")
     assert cfg.student.score_fn == "cosine" and cfg.negatives.retrievers == ("dense", "bm25")
+
+
+def test_choose_checkpoint_ships_the_better_dense_model() -> None:
+    summary = {"dense:student": {"sentence": 0.80, "request": 0.90}, "dense:warmup": {"sentence": 0.84,
+                                                                                    "request": 0.88}}
+    assert choose_checkpoint(summary) == "warmup"  # mean 0.86 beats 0.85
+    assert choose_checkpoint(summary, "student") == "student"
+    assert choose_checkpoint({"dense:student": {"sentence": 0.1}}) == "student"  # no warm-up in the run
+    note = checkpoint_note(summary, "warmup")
+    assert "`student_warmup` — dense dev R@10 sentence 0.840 / request 0.880" in note
+    with pytest.raises(ShipError, match="expected auto, student, warmup"):
+        choose_checkpoint(summary, "best")

@@ -12,7 +12,7 @@ import torch
 from sentence_transformers import util
 
 from training.pseudo_labels import PseudoLabelConfig, margin
-from training.student import StudentConfig, build_loss, load_student, phases
+from training.student import StudentConfig, build_loss, load_student, phases, repeat_rows
 
 
 def _features(model, texts: list[str]) -> dict:
@@ -57,3 +57,16 @@ def test_margin_worked_examples() -> None:
     assert margin(0.9, 0.2, PseudoLabelConfig("prob")) == pytest.approx(0.7)
     # logit(0.9) - logit(0.5) = ln 9 ≈ 2.1972
     assert margin(0.9, 0.5, PseudoLabelConfig("logit")) == pytest.approx(2.197225, abs=1e-5)
+
+
+def test_phases_full_warmup_trains_both_losses_on_all_rows() -> None:
+    rows = [{"query": str(i)} for i in range(4)]
+    assert phases(rows, StudentConfig(loss="mnrl+marginmse", warmup_fraction=1.0)) == [
+        ("mnrl", rows), ("marginmse", rows)]
+
+
+def test_repeat_rows_oversamples_one_kind() -> None:
+    rows = [{"query": "a", "kind": "request"}, {"query": "b", "kind": "sentence"}, {"query": "c"}]
+    out = repeat_rows(rows, {"request": 3})
+    assert [r["query"] for r in out] == ["a", "b", "c", "a", "a"]
+    assert repeat_rows(rows, {}) == rows
