@@ -4,7 +4,7 @@ Design (measured in docs/performance.md, "Song scoring"):
 
 * The retrieval corpus is the catalog's unique full descriptor sets (``retrieval.set_table``), ranked by a
   retriever from ``build_retriever`` (``hybrid`` by default: dense cosine, through the FAISS index, fused
-  with TF-IDF). The top ``candidates`` sets are re-scored per song.
+  with BM25). The top ``candidates`` sets are re-scored per song.
 * Song score (``song_scoring="combined"``): ``(1 - w) * set + w * coverage + v * include`` where ``set``
   is the set's retriever score min-max scaled over the candidates, ``coverage`` is the mean over
   request phrases of the best cosine to one of the song's descriptors (``retrieval.matching``),
@@ -48,7 +48,7 @@ class SearchConfig:
 
     retriever: str = "hybrid"
     song_scoring: str = "combined"
-    coverage_weight: float = 0.8
+    coverage_weight: float = 0.7  # tuned with the shipped model: docs/performance.md, "Song scoring"
     include_weight: float = 0.3
     candidates: int = 100
     avoid_mode: str = "remove"

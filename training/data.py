@@ -6,7 +6,7 @@ Writes ``pairs.jsonl`` (one row per (query, positive set): ``query``, ``positive
 ``sentence`` (caption sentences, as in Epure et al. 2024, ``sets_per_sentence`` sampled sets each),
 ``request`` (template requests from sets and sentences, see ``training.templates``), ``jamendo``
 (MTG-Jamendo train-split tag sets) and ``msd`` (MSD vocabulary tags matched to MusicCaps sets).
-Out of scope: LLM-written queries, negatives (stage ``negatives``).
+Out of scope: LLM-written queries, negatives (stage ``negatives``). Request rows: ``DataConfig.request_mix``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ class TrainingDataError(CratediggerError):
     """The training data is too small or unusable."""
 
 
+REQUEST_SOURCES = ("aspects", "sampled", "sentence")
+
+
 @dataclass
 class DataConfig:
     """Where the data is and how many queries of each kind to build.
@@ -48,11 +51,24 @@ class DataConfig:
     msd_vocab: str | None = "vocab/msd_ecals_tags.json"
     max_tracks: int | None = None  # cap on MusicCaps train tracks (None = all)
     sets_per_sentence: int = 3
-    request_per_track: int = 2  # template requests per track (half from sets, half from sentences)
+    request_per_track: int = 2  # template requests per track, their sources cycling through request_mix
+    # Sources of request rows, cycled: "aspects" (3-6 of the track's aspects), "sampled" (one of the
+    # track's sampled sentence sets, the same sets the sentence rows use), "sentence" (a caption
+    # sentence rewritten into a request; its sampled set is the positive).
+    request_mix: tuple[str, ...] = ("aspects", "sentence")
     jamendo_queries: int = 600
     msd_queries: int = 300
     min_tracks: int = 100  # refuse below this many usable training tracks
     seed: int = 13
+
+    def __post_init__(self) -> None:
+        self.request_mix = tuple(self.request_mix)
+        unknown = [s for s in self.request_mix if s not in REQUEST_SOURCES]
+        if not self.request_mix or unknown:
+            raise TrainingDataError(
+                f"data.request_mix must list sources from {REQUEST_SOURCES}, got {list(self.request_mix)}; "
+                'fix the config, e.g. "request_mix": ["aspects", "sentence"]'
+            )
 
 
 def _resolve(data_dir: Path, name: str) -> Path:
@@ -103,14 +119,22 @@ def musiccaps_pairs(rows: list[dict[str, Any]], cfg: DataConfig, rng: random.Ran
                 track.append(_pair(sentence, list(sampled), "sentence", row["ytid"]))
         pairs += track
         for i in range(cfg.request_per_track):
-            if i % 2 == 0 or not track:
-                dset = rng.sample(row["aspects"], min(len(row["aspects"]), rng.randint(3, 6)))
-                pairs.append(_pair(templates.set_request(dset, rng), dset, "request", row["ytid"]))
-            else:
-                src = rng.choice(track)
-                pairs.append(_pair(templates.sentence_request(src["query"], rng), src["descriptors"],
-                                   "request", row["ytid"]))
+            source = cfg.request_mix[i % len(cfg.request_mix)]
+            pairs.append(_request_pair(source if track else "aspects", row, track, rng))
     return pairs
+
+
+def _request_pair(source: str, row: dict[str, Any], track: list[dict], rng: random.Random) -> dict:
+    """One template request of ``source`` (see ``DataConfig.request_mix``) for a MusicCaps track."""
+    if source == "aspects":
+        dset = rng.sample(row["aspects"], min(len(row["aspects"]), rng.randint(3, 6)))
+        return _pair(templates.set_request(dset, rng), dset, "request", row["ytid"])
+    src = rng.choice(track)
+    if source == "sampled":
+        query = templates.set_request(src["descriptors"], rng)
+    else:
+        query = templates.sentence_request(src["query"], rng)
+    return _pair(query, src["descriptors"], "request", row["ytid"])
 
 
 def jamendo_pairs(path: Path, n: int, rng: random.Random) -> list[dict]:

@@ -2,7 +2,8 @@
 
 ``score = weight * norm(dense) + (1 - weight) * norm(sparse)`` over every document, with ``norm`` one
 of ``minmax``, ``zscore`` or ``rrf`` (see ``retrieval.retrievers.ranking.normalize``). The defaults
-were tuned on the dev benchmark (sentence variant, seed 0); docs/results.md has the sweep.
+(BM25, z-score, dense weight 0.6) were tuned with the shipped model on the 7 dev folders
+(``benchmarks/tune_hybrid.py``; docs/results-gpl.md, "Hybrid fusion with the shipped model").
 Out of scope: candidate-only fusion for very large catalogs (every document is scored).
 """
 
@@ -15,9 +16,9 @@ import numpy as np
 from retrieval.retriever import Ranking, Retriever
 from retrieval.retrievers.ranking import normalize, search_by_scores
 
-DEFAULT_WEIGHT = 0.5
+DEFAULT_WEIGHT = 0.6
 DEFAULT_NORMALIZATION = "zscore"
-DEFAULT_SPARSE = "tfidf"
+DEFAULT_SPARSE = "bm25"
 
 
 class HybridRetriever(Retriever):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from retrieval.benchmark import DEV_REQUEST_TEMPLATES, is_dev_track
 from retrieval.cli import main
 from retrieval.errors import DataNotFoundError
 from training import templates
-from training.data import DataConfig, TrainingDataError, build_data
+from training.data import DataConfig, TrainingDataError, build_data, musiccaps_pairs
 from training.files import read_jsonl
 
 
@@ -77,3 +78,23 @@ def test_cli_reports_missing_data_with_exit_code_2(
     code = main(["train", "--config", str(config), "--run-dir", str(tmp_path / "run"), "--stages", "data"])
     assert code == 2
     assert "nowhere/musiccaps/musiccaps_train.csv" in capsys.readouterr().err
+
+
+def test_request_mix_sampled_uses_the_tracks_sentence_sets() -> None:
+    # One track, one sentence naming "piano" verbatim: every sampled set holds "piano", and a
+    # "sampled" request's positive is one of those sets (not a random slice of all aspects).
+    row = {"ytid": "t1", "caption": "A soft piano melody.", "aspects": ["piano", "soft", "rock", "sad"]}
+    cfg = DataConfig(jamendo=None, msd_vocab=None, request_per_track=3,
+                     request_mix=("sampled", "sampled", "sentence"))
+    pairs = musiccaps_pairs([row], cfg, random.Random(0))
+    sentence_sets = {p["positive"] for p in pairs if p["kind"] == "sentence"}
+    requests = [p for p in pairs if p["kind"] == "request"]
+    assert len(requests) == 3
+    assert {p["positive"] for p in requests} <= sentence_sets
+    assert all("piano" in p["descriptors"] for p in requests)
+    assert "a soft piano melody" in requests[2]["query"]  # the sentence, lower-cased, in a template
+
+
+def test_request_mix_rejects_unknown_source() -> None:
+    with pytest.raises(TrainingDataError, match=r"aspects.*sampled.*sentence.*got \['llm'\]"):
+        DataConfig(request_mix=("llm",))
