@@ -3,8 +3,11 @@
 Layout: a ``Chatbot`` with a message box on the left; on the right an **Inspect** panel with the
 condensed request, the top descriptor sets with scores, and per song the matched and avoided
 descriptors. Each browser session keeps its own chat and its own list of condensed requests
-(``gr.State``); the queue runs ``concurrency`` turns at once. ``api_name="recommend"`` takes a message
-and a history (OpenAI-style messages) and returns the reply and the structured results, statelessly.
+(``gr.State``), and a copy of the dialog in the browser's local storage (``gr.BrowserState``), so a
+reload or a server restart loses nothing; the queue runs ``concurrency`` turns at once. Request bodies
+over ``Limits.max_body_bytes`` are answered 413 before they are parsed (``chat.limits.BodyLimit``).
+``api_name="recommend"`` takes a message and a history (OpenAI-style messages) and returns the reply
+and the structured results, statelessly.
 Errors never reach the page as stack traces: they become chat messages or ``gr.Error``.
 Out of scope: the turn logic (``chat.engine``) and backend choice (``chat.commands``).
 """
@@ -12,12 +15,13 @@ Out of scope: the turn logic (``chat.engine``) and backend choice (``chat.comman
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import gradio as gr
 
 from chat.engine import ERROR_REPLY, ChatEngine, TurnResult
+from chat.limits import BodyLimit, Limits
 from chat.render import SET_HEADERS, SONG_HEADERS, set_rows, song_rows, timing_markdown
 
 logger = logging.getLogger(__name__)
@@ -36,6 +40,16 @@ INTRO = (
     "dialog was condensed and why each song matched."
 )
 CSS = "#inspect .table-wrap {max-height: 320px}"
+# The message being sent is kept in local storage until its turn succeeds, and the dialog is kept in a
+# BrowserState: a page reloaded after a server restart gets both back (nothing the listener typed is lost).
+SAVE_DRAFT = (
+    "(m, h, t) => { try { localStorage.setItem('cratedigger-draft', m || ''); } catch (e) {} "
+    "return [m, h, t]; }"
+)
+DROP_DRAFT = "() => { try { localStorage.removeItem('cratedigger-draft'); } catch (e) {} }"
+LOAD_DRAFT = (
+    "() => { try { return localStorage.getItem('cratedigger-draft') || ''; } catch (e) { return ''; } }"
+)
 
 
 @dataclass
@@ -46,19 +60,25 @@ class AppConfig:
         host: Interface to bind (``0.0.0.0`` to serve a network).
         port: TCP port; None lets Gradio pick from 7860 up.
         share: Ask Gradio for a public ``*.gradio.live`` link.
-        auth: ``(user, password)`` protecting the page and the API.
+        auth: ``(user, password)`` or a ``(user, password) -> bool`` callable (``chat.auth.ThrottledAuth``)
+            protecting the page and the API.
         concurrency: Turns processed at once (the rest wait in the queue).
         max_queue: Waiting turns beyond which new ones are refused.
         status: A line shown under the title (catalog, backends).
+        limits: Request body, message and history bounds (``chat.limits.Limits``).
+        browser_secret: Key that encrypts the dialog kept in the browser's local storage; stable across
+            restarts so a reloaded page gets its dialog back (None: ``$CRATEDIGGER_HOME/browser-secret``).
     """
 
     host: str = "127.0.0.1"
     port: int | None = 7860
     share: bool = False
-    auth: tuple[str, str] | None = None
+    auth: Any = None
     concurrency: int = 4
     max_queue: int = 64
     status: str = ""
+    limits: Limits = field(default_factory=Limits)
+    browser_secret: str | None = None
 
 
 def _inspect_outputs(turn: TurnResult, turns: list[dict[str, Any]]) -> tuple[Any, ...]:
@@ -82,24 +102,27 @@ def make_handlers(engine: ChatEngine) -> tuple[Any, Any, Any]:
         history, turns = list(history or []), list(turns or [])
         if not isinstance(message, str) or not message.strip():
             gr.Warning("Type what music you would like first.")
-            return (message, history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), turns)
+            return (message, history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), turns, gr.skip())
+        text, _ = engine.clean_message(message)  # the history keeps what was read, not a 50 MB paste
         try:
             turn = engine.respond(message, history)
         except Exception:  # noqa: BLE001 - the edge: never show a stack trace
             logger.exception("turn failed")
             turn = TurnResult(ERROR_REPLY, ok=False)
-        history += [{"role": "user", "content": message}, {"role": "assistant", "content": turn.reply}]
+        history += [{"role": "user", "content": text}, {"role": "assistant", "content": turn.reply}]
         if turn.condensed:
             turns.append(turn.condensed.to_dict())
-        return ("", history, *_inspect_outputs(turn, turns), turns)
+        return ("", history, *_inspect_outputs(turn, turns), turns, history)
 
     def new_chat() -> tuple[Any, ...]:
-        return ("", [], None, [], [], "", [])
+        return ("", [], None, [], [], "", [], [])
 
     def recommend(message: str, history: list | None = None) -> tuple[str, dict]:
         """Recommend songs. message: the new user message; history: earlier messages
         ([{"role": "user"|"assistant", "content": ...}]). Returns the reply (Markdown) and the results."""
-        if not isinstance(message, str) or not message.strip():
+        if not isinstance(message, str):
+            raise gr.Error(f"message must be text (a string), got {type(message).__name__}")
+        if not message.strip():
             raise gr.Error("Empty message: send words describing the music you want, e.g. 'calm piano'.")
         if history is not None and not isinstance(history, list):
             raise gr.Error(
@@ -113,6 +136,31 @@ def make_handlers(engine: ChatEngine) -> tuple[Any, Any, Any]:
         return turn.reply, turn.to_dict()
 
     return ui_turn, new_chat, recommend
+
+
+def restore_dialog(saved: Any) -> list[dict[str, Any]]:
+    """The dialog kept in the browser (after a reload or a server restart), if it is well-formed."""
+    if not isinstance(saved, list):
+        return []
+    return [m for m in saved if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+
+
+def browser_secret() -> str:
+    """A secret kept in ``$CRATEDIGGER_HOME/browser-secret`` (made once), so restarts can read old dialogs."""
+    import secrets
+
+    from retrieval.paths import state_dir
+
+    path = state_dir() / "browser-secret"
+    try:
+        return path.read_text().strip() or ""
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(16)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
 
 
 def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
@@ -168,9 +216,16 @@ def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
                     elem_id="inspect-songs",
                     interactive=False,
                 )
-        outputs = [box, chatbot, request, sets, songs, timing, turns]
-        box.submit(ui_turn, [box, chatbot, turns], outputs, api_visibility="private")
+        secret = config.browser_secret or browser_secret()
+        saved = gr.BrowserState([], storage_key="cratedigger-dialog", secret=secret)
+        outputs = [box, chatbot, request, sets, songs, timing, turns, saved]
+        box.submit(
+            ui_turn, [box, chatbot, turns], outputs, api_visibility="private", js=SAVE_DRAFT
+        ).success(None, None, None, js=DROP_DRAFT, api_visibility="private")
         clear.click(new_chat, None, outputs, api_visibility="private")
+        demo.load(restore_dialog, [saved], [chatbot], api_visibility="private").then(
+            None, None, [box], js=LOAD_DRAFT, api_visibility="private"
+        )
         gr.api(recommend, api_name="recommend")
     demo.queue(default_concurrency_limit=config.concurrency, max_size=config.max_queue)
     return demo
@@ -178,7 +233,10 @@ def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
 
 def launch_app(demo: gr.Blocks, config: AppConfig, block: bool = True) -> tuple[Any, str, str]:
     """Serve ``demo``; returns Gradio's ``(app, local_url, share_url)``."""
+    from starlette.middleware import Middleware
+
     return demo.launch(
+        app_kwargs={"middleware": [Middleware(BodyLimit, max_bytes=config.limits.max_body_bytes)]},
         server_name=config.host,
         server_port=config.port,
         share=config.share,

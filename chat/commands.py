@@ -1,10 +1,11 @@
 """Subcommands contributed by ``chat`` to the ``cratedigger`` CLI: ``cratedigger chat``.
 
 ``cratedigger chat [--catalog SPEC] [--index DIR] [--llm-url URL --llm-model NAME]
-[--backend auto|vllm|local|rules] [--share] [--auth user:pass] [--host H] [--port P]`` builds (or loads
+[--backend auto|vllm|local|rules] [--share] [--auth-file PATH] [--host H] [--port P]`` builds (or loads
 the cached) index, picks the condenser chain and serves the Gradio app. ``auto`` uses, in order, the
-OpenAI-compatible server at ``--llm-url`` (if given), the in-process Qwen model (if llama-cpp-python and
-the GGUF are installed) and the rules, which always work. Out of scope: the app itself (``chat.app``).
+OpenAI-compatible server at ``--llm-url`` (if given), the local Qwen model served by a supervised
+``llama_cpp.server`` subprocess (if llama-cpp-python and the GGUF are installed) and the rules, which
+always work. Out of scope: the app itself (``chat.app``).
 """
 
 from __future__ import annotations
@@ -53,7 +54,16 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--llm-timeout", type=float, default=10.0, help="seconds before an LLM turn falls back")
     p.add_argument("--llm-threads", type=int, default=0, help="CPU threads for the local LLM (0: all cores)")
     p.add_argument("--share", action="store_true", help="also open a public gradio.live link")
-    p.add_argument("--auth", default=None, metavar="USER:PASS", help="protect the page and API")
+    p.add_argument(
+        "--auth-file", default=None, metavar="PATH", help="protect the page: lines of USER:PASSWORD"
+    )
+    p.add_argument(
+        "--auth", default=None, metavar="USER:PASS",
+        help="protect the page (visible in ps: prefer --auth-file or $CRATEDIGGER_AUTH)",
+    )
+    p.add_argument("--max-body-kb", type=int, default=256, help="largest request body in KiB (413 above)")
+    p.add_argument("--max-message-chars", type=int, default=2000, help="longer messages are cut")
+    p.add_argument("--max-history-turns", type=int, default=40, help="only the latest N messages are read")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (0.0.0.0 for a network)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--k", type=int, default=5, help="songs per reply")
@@ -65,21 +75,6 @@ def add_parsers(sub: Any) -> None:
         help="CPU threads for query encoding once the index is ready (default 1; 0 = torch default)",
     )
     p.set_defaults(func=run_chat)
-
-
-def parse_auth(text: str | None) -> tuple[str, str] | None:
-    """``"user:pass"`` -> ``("user", "pass")``.
-
-    Example:
-        >>> parse_auth("ana:s3cret:x")
-        ('ana', 's3cret:x')
-    """
-    if text is None:
-        return None
-    user, sep, password = text.partition(":")
-    if not sep or not user or not password:
-        raise ChatSetupError(f"--auth expects USER:PASS (both non-empty), got {text!r}")
-    return user, password
 
 
 def local_llm_ready() -> bool:
@@ -126,6 +121,18 @@ def build_condenser(
     return FallbackCondenser(chain)
 
 
+def wait_for_local_server(condenser: Any, timeout_s: float) -> None:
+    """Give a starting local model server up to ``timeout_s`` before serving; turns fall back meanwhile."""
+    for backend in condenser.backends:
+        server = getattr(backend, "server", None)
+        if server is None:
+            continue
+        if server.wait_ready(timeout_s):
+            logger.info("local model server up at %s", server.url)
+        else:
+            logger.warning("local model server not up after %.0f s; turns use the next condenser", timeout_s)
+
+
 def openai_condenser(url: str, model: str, timeout_s: float) -> Any:
     """``OpenAICondenser`` with a client that does not retry (the fallback chain handles failures)."""
     from openai import OpenAI
@@ -144,19 +151,31 @@ def openai_condenser(url: str, model: str, timeout_s: float) -> Any:
 def run_chat(args: argparse.Namespace) -> int:
     """Build everything and serve until interrupted."""
     from chat.app import AppConfig, build_app, launch_app
+    from chat.auth import ThrottledAuth, load_credentials
     from chat.engine import ChatEngine, EngineConfig, limit_torch_threads
     from chat.index_cache import load_searcher
+    from chat.limits import Limits
 
-    auth = parse_auth(args.auth)
+    credentials = load_credentials(args.auth, args.auth_file)
+    if args.share and not credentials:
+        logger.warning(
+            "--share makes this page public and it has no login: add --auth-file or $CRATEDIGGER_AUTH"
+        )
+    limits = Limits(
+        max_body_bytes=max(args.max_body_kb, 1) * 1024,
+        max_message_chars=max(args.max_message_chars, 1),
+        max_history_turns=max(args.max_history_turns, 0),
+    )
     condenser = build_condenser(
         args.backend, args.llm_url, args.llm_model, args.llm_timeout, args.llm_threads
     )
     for backend in condenser.backends:
         if hasattr(backend, "load"):
-            backend.load()  # load the local model now, not on the first turn
+            backend.load(wait=False)  # start the local model server now, beside the index load
     searcher = load_searcher(args.catalog, args.index, args.model)
+    wait_for_local_server(condenser, timeout_s=90.0)
     limit_torch_threads(args.torch_threads)
-    engine = ChatEngine(searcher, condenser, EngineConfig(k=args.k))
+    engine = ChatEngine(searcher, condenser, EngineConfig(k=args.k, limits=limits))
     logger.info("search warmed up in %.0f ms", engine.warm_up())
     status = (
         f"catalog: {searcher.catalog.name} ({len(searcher.catalog):,} songs) · "
@@ -167,7 +186,8 @@ def run_chat(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         share=args.share,
-        auth=auth,
+        auth=ThrottledAuth(credentials) if credentials else None,
+        limits=limits,
         concurrency=args.concurrency,
         status=status,
     )

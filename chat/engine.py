@@ -25,6 +25,7 @@ from chat.condenser import (
     normalise_messages,
     truncate,
 )
+from chat.limits import Limits
 from chat.render import reply_markdown
 from retrieval.errors import CratediggerError
 from retrieval.results import SearchResult
@@ -43,10 +44,13 @@ class SearcherLike(Protocol):
 
 @dataclass
 class EngineConfig:
-    """Args: k: songs per reply. max_message_chars: longer messages are truncated (with a notice)."""
+    """Args: k: songs per reply. limits: message and history bounds (``chat.limits.Limits``).
+    weak_match: when no returned song has a descriptor this similar to the request (cosine, shipped
+    model; "xyzzy" scores 0.38, "piano" 0.74), the reply says that nothing in the catalog matched."""
 
     k: int = 5
-    max_message_chars: int = 2000
+    limits: Limits = field(default_factory=Limits)
+    weak_match: float = 0.45  # below this best descriptor similarity, the reply says nothing matched
 
 
 @dataclass
@@ -135,18 +139,41 @@ class ChatEngine:
     def clean_message(self, message: Any) -> tuple[str, list[str]]:
         """Text of a user message (string or Gradio blocks), cleaned and truncated; with notices."""
         text = clean_text(content_text(message))
-        text, notice = truncate(text, self.config.max_message_chars)
+        text, notice = truncate(text, self.config.limits.max_message_chars)
         return text, [notice] if notice else []
+
+    def bound_history(self, history: list[Any] | None) -> tuple[list[dict[str, str]], list[str]]:
+        """The latest messages of ``history`` within the limits (newest kept), with a notice if cut."""
+        limits = self.config.limits
+        latest = list(history or [])[-limits.max_history_turns :] if limits.max_history_turns > 0 else []
+        clean = normalise_messages(latest)  # sliced first: a huge history costs nothing to parse
+        kept: list[dict[str, str]] = []
+        size = 0
+        for message in reversed(clean):
+            size += len(message["content"])
+            if size > limits.max_history_chars:
+                break
+            kept.append(message)
+        kept.reverse()
+        total = len(history or [])
+        if len(kept) < total:
+            return kept, [f"I read the latest {len(kept)} of the {total} earlier messages."]
+        return kept, []
 
     def respond(self, message: Any, history: list[Any] | None) -> TurnResult:
         """Answer ``message`` given the earlier ``history`` (OpenAI/Gradio messages)."""
         started = time.perf_counter()
+        if message is not None and not isinstance(message, str | list | dict):
+            reply = f"I can only read text messages, got {type(message).__name__}. {EMPTY_REPLY}"
+            return TurnResult(reply, notices=[f"message of type {type(message).__name__}"], ok=False)
         text, notices = self.clean_message(message)
         if not text:
             return TurnResult(EMPTY_REPLY, notices=["empty message"], ok=False)
+        past, cut = self.bound_history(history if isinstance(history, list) else [])
+        notices += cut
         if looks_like_injection(text):
             notices.append(INJECTION_ONLY)
-        dialog = [*normalise_messages(history or []), {"role": "user", "content": text}]
+        dialog = [*past, {"role": "user", "content": text}]
         timings: dict[str, float] = {}
         try:
             condensed = self.condenser.condense(dialog).expanded()
@@ -174,6 +201,11 @@ class ChatEngine:
         if self._timer is not None:
             timings["encode"] = self._timer.take_ms()
             timings["search"] -= timings["encode"]
+        if result.songs and _best_match(result) < self.config.weak_match:
+            notices.append(
+                f"Nothing in this catalog clearly matches “{condensed.request}”; these are the "
+                "closest songs. Try a genre, a mood, an instrument or a tempo."
+            )
         t0 = time.perf_counter()
         reply = reply_markdown(result, condensed, notices, k=self.config.k)
         timings["render"] = _ms(t0)
@@ -192,6 +224,10 @@ def limit_torch_threads(n: int | None) -> None:
         import torch
 
         torch.set_num_threads(n)
+
+
+def _best_match(result: SearchResult) -> float:
+    return max((m.score for hit in result.songs for m in hit.matches), default=0.0)
 
 
 def _ms(since: float) -> float:

@@ -1,8 +1,9 @@
 """A chain of condensers: the first that answers wins; a failing one is skipped for a while.
 
 A dead server, a timeout or a nonsense answer makes the chain try the next backend for that turn and
-adds a user-visible notice; the dialog itself is never touched. A backend that failed is rested for
-``cooldown_s`` so a dead server does not cost a timeout on every turn (a merely busy one is not rested).
+adds a user-visible notice; the dialog itself is never touched. A backend that is dead or slow
+(``BackendDownError``, or an unexpected crash) is rested for ``cooldown_s`` so a dead server does not
+cost a timeout on every turn; one wrong answer, or a busy backend, is never rested.
 Out of scope: choosing the backends (``chat.commands.build_condenser``).
 """
 
@@ -14,7 +15,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chat.condenser import BackendBusyError, CondensedRequest, Condenser, CondenserError, EmptyDialogError
+from chat.condenser import (
+    BackendDownError,
+    CondensedRequest,
+    Condenser,
+    CondenserError,
+    EmptyDialogError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +86,8 @@ class FallbackCondenser(Condenser):
                 if not isinstance(exc, CondenserError):
                     logger.exception("condenser %s crashed", backend.name)
                 last_error = exc
-                if not isinstance(exc, BackendBusyError):
-                    self._mark(index, ok=False)
+                if isinstance(exc, BackendDownError) or not isinstance(exc, CondenserError):
+                    self._mark(index, ok=False)  # dead, slow or crashing: rest it; a wrong answer: not
                 nxt = self.backends[candidates[position + 1]].name if position + 1 < len(candidates) else None
                 reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
                 logger.warning("condenser %s failed: %s", backend.name, reason)

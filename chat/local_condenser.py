@@ -1,46 +1,50 @@
-"""Condenser running a small GGUF chat model in-process with llama-cpp-python (the optional ``local`` extra).
+"""The local condenser: the packaged Qwen GGUF served by a supervised ``llama_cpp.server`` subprocess.
 
-Default model: Qwen2.5-Coder-0.5B-Instruct Q4_K_M (``retrieval.models.resolve("qwen")``). Output is
-constrained by a JSON-schema grammar (``response_format={"type": "json_object", "schema": ...}``) and
-validated anyway. Generation is streamed so a turn can be cut off at ``timeout_s``; one generation runs at
-a time (a llama.cpp context is not thread-safe), and a caller that cannot get the model within the
-timeout fails over instead of queueing. Out of scope: GPU offload tuning and model download.
+Default model: Qwen2.5-Coder-0.5B-Instruct Q4_K_M (``retrieval.models.resolve("qwen")``). The model
+runs in its own process (``chat.llm_server.LlamaServer``), never in the app's: a native crash, hang or
+out-of-memory there costs one turn, which falls back to the next condenser, while the server is
+restarted in the background. Requests go through the same ``OpenAICondenser`` as vLLM (prompt, JSON
+schema, validation, grounding written once). One generation runs at a time (the server has one
+context); a turn that cannot get it within the timeout fails over instead of queueing.
+Out of scope: GPU offload and model download (``cratedigger setup-models``).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import threading
-import time
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 from chat.condenser import (
-    JSON_SCHEMA,
     BackendBusyError,
+    BackendDownError,
     CondensedRequest,
     Condenser,
     CondenserError,
-    normalise_messages,
 )
-from chat.prompt import build_llm_messages, echoes_prompt, ground
+from chat.llm_server import LlamaServer, LlamaServerConfig
+from chat.openai_condenser import OpenAICondenser, OpenAICondenserConfig
+from chat.prompt import build_llm_messages
 
 logger = logging.getLogger(__name__)
 
 
 def llama_cpp_available() -> bool:
-    """True when ``llama_cpp`` can be imported (``make local-llm`` installs it)."""
+    """True when ``llama_cpp.server`` is installed (``make local-llm``); nothing native is loaded here."""
     try:
-        import llama_cpp  # noqa: F401
-    except ImportError:
+        return importlib.util.find_spec("llama_cpp") is not None and bool(
+            importlib.util.find_spec("llama_cpp.server")
+        )
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 @dataclass
 class LocalCondenserConfig:
-    """Settings for the in-process model.
+    """Settings for the local model.
 
     Args:
         model_path: GGUF file; None resolves ``qwen`` through ``retrieval.models``.
@@ -48,8 +52,10 @@ class LocalCondenserConfig:
         n_threads: CPU threads; None uses all cores.
         max_tokens: Cap on the JSON answer.
         timeout_s: Wall-clock limit per turn, including waiting for the model.
-        warm_up: Evaluate the fixed prompt prefix (system prompt + examples) at load time; llama.cpp
-            then reuses it, so each turn only reads the listener's messages.
+        warm_up: Send one request once the server is up, so llama.cpp caches the fixed prompt prefix
+            (system prompt + examples) and each turn only reads the listener's messages.
+        log_path: The server's log (None: ``$CRATEDIGGER_HOME/logs/llama-server.log``).
+        server_module: What the server process runs (tests substitute a tiny fake server script).
     """
 
     model_path: str | None = None
@@ -58,13 +64,16 @@ class LocalCondenserConfig:
     max_tokens: int = 120
     timeout_s: float = 15.0
     warm_up: bool = True
+    log_path: Path | None = None
+    server_module: str = "llama_cpp.server"
 
 
 class LocalCondenser(Condenser):
-    """Condense with llama-cpp-python in this process.
+    """Condense with the local model server (started on ``load``, restarted when it dies).
 
     Example:
         >>> c = LocalCondenser()  # doctest: +SKIP
+        >>> c.load()  # doctest: +SKIP
         >>> c.condense([{"role": "user", "content": "calm piano, no vocals"}]).avoid  # doctest: +SKIP
         ('vocals',)
     """
@@ -73,17 +82,11 @@ class LocalCondenser(Condenser):
 
     def __init__(self, config: LocalCondenserConfig | None = None) -> None:
         self.config = config or LocalCondenserConfig()
-        self._llm: Any = None
-        self._lock = threading.Lock()
+        self.server: LlamaServer | None = None
+        self._client: OpenAICondenser | None = None
+        self._slot = threading.Semaphore(1)
 
-    def load(self) -> None:
-        """Load the model now (otherwise it loads on the first turn). Raises ``CondenserError``."""
-        if self._llm is not None:
-            return
-        try:
-            from llama_cpp import Llama
-        except ImportError as exc:
-            raise CondenserError("llama-cpp-python is not installed; run `make local-llm`") from exc
+    def _model_path(self) -> str:
         path = self.config.model_path
         if path is None:
             from retrieval.models import resolve
@@ -91,59 +94,70 @@ class LocalCondenser(Condenser):
             path = resolve("qwen", allow_hub=False)
         if not os.path.isfile(path):
             raise CondenserError(f"expected a GGUF file for the local LLM, got {path!r}; run `make models`")
-        started = time.perf_counter()
-        self._llm = Llama(
-            model_path=path,
-            n_ctx=self.config.n_ctx,
-            n_threads=self.config.n_threads or os.cpu_count(),
-            verbose=False,
-        )
+        return path
+
+    def load(self, wait: bool = True) -> None:
+        """Start the model server (once); with ``wait``, until it answers. Raises ``CondenserError``."""
+        if self.server is None:
+            if self.config.server_module == "llama_cpp.server" and not llama_cpp_available():
+                raise CondenserError("llama-cpp-python[server] is not installed; run `make local-llm`")
+            from retrieval.paths import state_dir
+
+            log = self.config.log_path or state_dir() / "logs" / "llama-server.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            server_config = LlamaServerConfig(
+                model_path=self._model_path(), n_ctx=self.config.n_ctx,
+                n_threads=self.config.n_threads, log_path=log, module=self.config.server_module,
+            )
+            self.server = LlamaServer(server_config, on_ready=self._warm_up)
+        self.server.start(wait=wait)
+        if wait and not self.server.ready():
+            raise CondenserError(f"the local model server did not start; see {self.server.config.log_path}")
+
+    def _openai(self) -> OpenAICondenser:
+        assert self.server is not None
+        url = self.server.url
+        if self._client is None or str(self._client.client.base_url).rstrip("/") != url:
+            from openai import OpenAI
+
+            client = OpenAI(base_url=url, api_key="none", max_retries=0, timeout=self.config.timeout_s)
+            settings = OpenAICondenserConfig(
+                max_tokens=self.config.max_tokens, timeout_s=self.config.timeout_s,
+                modes=("json_object", "none"),  # llama_cpp.server answers 422 to json_schema
+            )
+            self._client = OpenAICondenser(client, "local", settings, name=self.name)
+        return self._client
+
+    def _warm_up(self) -> None:
         if self.config.warm_up:
-            warm = build_llm_messages([{"role": "user", "content": "jazz"}])
-            self._llm.create_chat_completion(messages=warm, temperature=0.0, max_tokens=1)
-        logger.info("loaded %s in %.1f s", os.path.basename(path), time.perf_counter() - started)
+            messages = build_llm_messages([{"role": "user", "content": "jazz"}])
+            self._openai().client.chat.completions.create(
+                model="local", messages=messages, max_tokens=1, temperature=0.0, timeout=60
+            )
 
     def condense(self, messages: list[dict]) -> CondensedRequest:
-        clean = normalise_messages(messages)
-        if not any(m["role"] == "user" for m in clean):
-            raise CondenserError("expected at least one user message with text, got none")
-        llm_messages = build_llm_messages(clean)
-        deadline = time.monotonic() + self.config.timeout_s
-        if not self._lock.acquire(timeout=self.config.timeout_s):
+        if self.server is None:
+            self.load(wait=False)
+        assert self.server is not None
+        if not self.server.ready():
+            raise CondenserError(_down_reason(self.server))
+        if not self._slot.acquire(timeout=self.config.timeout_s):
             raise BackendBusyError(f"the local LLM stayed busy for {self.config.timeout_s:g} s")
         try:
-            self.load()
-            text = self._generate(llm_messages, deadline)
+            return self._openai().condense(messages)
+        except BackendDownError as exc:
+            if self.server.notify_failure():  # the process died: no rest, it is back within seconds
+                raise CondenserError(f"the local model server died during the turn ({exc})") from exc
+            raise
         finally:
-            self._lock.release()
-        result = CondensedRequest.from_json(text, backend=self.name)
-        if echoes_prompt(result.request):
-            raise CondenserError("the local model echoed its instructions instead of condensing the dialog")
-        return ground(result, clean)
-
-    def _generate(self, llm_messages: list[dict[str, str]], deadline: float) -> str:
-        stream = self._llm.create_chat_completion(
-            messages=llm_messages,
-            temperature=0.0,
-            max_tokens=self.config.max_tokens,
-            stream=True,
-            response_format={"type": "json_object", "schema": JSON_SCHEMA},
-        )
-        parts: list[str] = []
-        try:
-            for chunk in stream:
-                delta = chunk["choices"][0].get("delta", {})
-                parts.append(delta.get("content") or "")
-                if time.monotonic() > deadline:
-                    raise CondenserError(f"the local LLM did not finish within {self.config.timeout_s:g} s")
-        finally:
-            close = getattr(stream, "close", None)
-            if close:
-                close()
-        return "".join(parts)
+            self._slot.release()
 
     def close(self) -> None:
-        with self._lock:
-            if self._llm is not None:
-                self._llm.close() if hasattr(self._llm, "close") else None
-                self._llm = None
+        if self.server is not None:
+            self.server.stop()
+
+
+def _down_reason(server: LlamaServer) -> str:
+    if server.last_exit is None:
+        return "the local model server is still starting"
+    return f"the local model server stopped (exit code {server.last_exit}) and is restarting"

@@ -7,6 +7,7 @@ may silently ignore a schema). Structured-output modes, tried in order until the
 ``json_schema``), ``none`` (prompt only). A mode the server rejects (HTTP 400/422) is dropped for the life
 of the condenser. ``vllm`` (``extra_body={"structured_outputs": {"json": schema}}``, vLLM >= 0.10.2) is
 opt-in through ``OpenAICondenserConfig.modes``: servers that do not know the field silently ignore it.
+Dead or slow servers raise ``BackendDownError`` (the chain rests them); wrong answers ``CondenserError``.
 Out of scope: retries and fallback (``FallbackCondenser``).
 """
 
@@ -17,7 +18,14 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from chat.condenser import JSON_SCHEMA, CondensedRequest, Condenser, CondenserError, normalise_messages
+from chat.condenser import (
+    JSON_SCHEMA,
+    BackendDownError,
+    CondensedRequest,
+    Condenser,
+    CondenserError,
+    normalise_messages,
+)
 from chat.prompt import build_llm_messages, echoes_prompt, ground
 
 logger = logging.getLogger(__name__)
@@ -109,7 +117,7 @@ class OpenAICondenser(Condenser):
                 )
             except openai.APIStatusError as exc:
                 if not _rejects_mode(exc, mode):
-                    raise CondenserError(f"{self.name} server error: {_short(exc)}") from exc
+                    raise BackendDownError(f"{self.name} server error: {_short(exc)}") from exc
                 if len(self._modes) == 1:
                     raise CondenserError(f"{self.name} server rejected the request: {exc}") from exc
                 logger.info("%s: structured-output mode %r rejected (%s)", self.name, mode, _short(exc))
@@ -118,15 +126,15 @@ class OpenAICondenser(Condenser):
                         self._modes.pop(0)
                 continue
             except openai.APITimeoutError as exc:
-                raise CondenserError(
+                raise BackendDownError(
                     f"{self.name} did not answer within {self.config.timeout_s:g} s"
                 ) from exc
             except openai.APIConnectionError as exc:
-                raise CondenserError(
+                raise BackendDownError(
                     f"{self.name} server unreachable at {self.client.base_url}: {exc}"
                 ) from exc
             except openai.APIError as exc:
-                raise CondenserError(f"{self.name} server error: {_short(exc)}") from exc
+                raise BackendDownError(f"{self.name} server error: {_short(exc)}") from exc
             except ValueError as exc:  # a body that is not a chat completion at all
                 raise CondenserError(f"{self.name} sent an unreadable answer: {exc}") from exc
             return _first_text(response)

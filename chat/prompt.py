@@ -16,7 +16,7 @@ from chat.condenser import (
     CondensedRequest,
     CondenserError,
     EmptyDialogError,
-    looks_like_injection,
+    strip_injection,
     user_turns,
 )
 
@@ -54,13 +54,15 @@ def _quote(turns: Sequence[str]) -> str:
 def build_llm_messages(messages: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     """System prompt, worked examples, then the listener's last turns quoted as data.
 
-    Messages that look like prompt injections are left out; ``EmptyDialogError`` when nothing is left.
+    Clauses that give the assistant orders are left out (``strip_injection``); ``EmptyDialogError`` when
+    nothing is left.
 
     Example:
         >>> build_llm_messages([{"role": "user", "content": "sad piano"}])[-1]["content"].splitlines()
         ['Listener messages, oldest first:', '1. "sad piano"']
     """
-    turns = [t[:MAX_TURN_CHARS] for t in user_turns(messages) if not looks_like_injection(t)][-MAX_TURNS:]
+    stripped = (strip_injection(t)[:MAX_TURN_CHARS] for t in user_turns(messages))
+    turns = [t for t in stripped if t.strip()][-MAX_TURNS:]
     if not turns:
         raise EmptyDialogError(INJECTION_ONLY)
     out = [{"role": "system", "content": SYSTEM_PROMPT}]

@@ -23,6 +23,7 @@ from chat.condenser import (
     EmptyDialogError,
     looks_like_injection,
     normalise_messages,
+    strip_injection,
     user_turns,
 )
 
@@ -173,10 +174,13 @@ def _apply_clause(state: _State, clause: str, topic_mode: bool, after_negation: 
 
 def _apply_turn(state: _State, text: str, first: bool) -> list[str]:
     """Update ``state`` with one user turn; returns notices."""
-    text = _normalise(text)
-    if looks_like_injection(text):
-        return [INJECTION_ONLY]
     notices: list[str] = []
+    if looks_like_injection(text):
+        text = strip_injection(text)
+        notices.append(INJECTION_ONLY)
+        if not text.strip():
+            return notices
+    text = _normalise(text)
     if reset := V.RESET.search(text):
         previous = state.terms()
         state.clear()

@@ -149,6 +149,8 @@ RESET = re.compile(
     r"\b(?:something|anything|somethin)\s+(?:completely|totally|entirely|very|really|quite)\s+(?:different|else)\b"
     r"|\bsomething else(?: entirely)?\b|\bstart (?:over|again|fresh)\b|\bnew topic\b"
     r"|\bforget (?:that|it|this|all that|everything|about that)\b"
+    r"|\b(?:forget|disregard|ignore|drop|scrap|ditch)\s+(?:about\s+)?(?:the|my|that|those|these|all)\s+"
+    r"(?:previous|last|earlier|old|other)\s+(?:request|requests|songs?|ones?|stuff|suggestions?|picks?|tracks?)\b"
     r"|\bchange of (?:plan|mood|topic|pace)\b|\bscratch that\b"
     r"|\bdifferent (?:genre|style|music|vibe) (?:altogether|entirely)\b|\bcompletely different\b"
 )

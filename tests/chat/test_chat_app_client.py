@@ -125,14 +125,15 @@ def test_twenty_concurrent_sessions_neither_fail_nor_mix(demo_url: str) -> None:
 def test_ui_handler_keeps_history_and_per_session_turns(catalog20_searcher: Any) -> None:
     ui_turn, new_chat, _ = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser()))
     out = ui_turn("sad piano ballads", [], [])
-    box, history, request, sets, songs, timing, turns = out
+    box, history, request, sets, songs, timing, turns, saved = out
+    assert saved == history  # the copy kept in the browser's local storage
     assert box == "" and [m["role"] for m in history] == ["user", "assistant"]
     assert request["request"] == "sad piano ballads" and sets and songs[0][1] == "Midnight Rain — Nora Vale"
     assert "Condenser: **rules**" in timing and len(turns) == 1 and turns[0]["request"] == "sad piano ballads"
     out2 = ui_turn("no vocals", history, turns)
-    assert len(out2[1]) == 4 and len(out2[-1]) == 2 and out2[2]["avoid"] == ["vocals"]
-    assert turns == out[-1] and len(out[-1]) == 1  # the earlier state object was not mutated
-    assert new_chat() == ("", [], None, [], [], "", [])
+    assert len(out2[1]) == 4 and len(out2[-2]) == 2 and out2[2]["avoid"] == ["vocals"]
+    assert turns == out[-2] and len(out[-2]) == 1  # the earlier state object was not mutated
+    assert new_chat() == ("", [], None, [], [], "", [], [])
 
 
 def test_auth_protects_the_api(catalog20_searcher: Any) -> None:
@@ -152,5 +153,15 @@ def test_empty_ui_message_changes_nothing(catalog20_searcher: Any) -> None:
     ui_turn, _, _ = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser()))
     history = [{"role": "user", "content": "jazz"}, {"role": "assistant", "content": "..."}]
     out = ui_turn("   ", history, [{"request": "jazz"}])
-    assert out[1] == history and out[-1] == [{"request": "jazz"}]
+    assert out[1] == history and out[-2] == [{"request": "jazz"}]
     assert EMPTY_REPLY not in str(out[1])
+
+
+def test_unmatched_requests_say_nothing_matched(demo_url: str) -> None:
+    client = Client(demo_url, verbose=False)
+    for text in ["xyzzy qwerty", "ピアノ"]:
+        reply, results = client.predict(text, [], api_name="/recommend")
+        assert results["songs"]
+        assert any("Nothing in this catalog clearly matches" in n for n in results["notices"])
+    reply, results = client.predict("calm piano", [], api_name="/recommend")
+    assert not any("Nothing in this catalog" in n for n in results["notices"])

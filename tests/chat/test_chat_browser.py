@@ -75,3 +75,48 @@ def test_two_turns_in_chromium_show_songs_and_the_inspect_panel(demo_searcher: A
     finally:
         demo.close()
     assert shot.stat().st_size > 10_000
+
+
+def test_a_server_restart_loses_neither_the_dialog_nor_the_message_being_sent(
+    catalog20_searcher: Any,
+) -> None:
+    """Issue 10, finding 7: the listener sends while the server restarts; the reloaded page still holds
+    the dialog (BrowserState) and the unsent message (a local-storage draft), and the next turn refines."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"chromium not found at {CHROMIUM} (make browser, or set CRATEDIGGER_CHROMIUM)")
+    port = _free_port()
+
+    def serve() -> Any:
+        engine = ChatEngine(catalog20_searcher, FallbackCondenser([RulesCondenser()]))
+        config = AppConfig(port=port, browser_secret="test-secret")
+        demo = build_app(engine, config)
+        launch_app(demo, config, block=False)
+        return demo
+
+    demo = serve()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="load", timeout=60_000)
+            page.locator("#message textarea").wait_for(timeout=60_000)
+            _send(page, "sad piano ballads")
+            page.locator("#chat").get_by_text("Songs for sad piano ballads").wait_for(timeout=60_000)
+            demo.close()  # the server goes away...
+            _send(page, "no vocals")  # ...while the listener sends
+            page.wait_for_timeout(1500)
+            demo = serve()  # back, as after a restart
+            page.reload(wait_until="load", timeout=60_000)
+            box = page.locator("#message textarea")
+            box.wait_for(timeout=60_000)
+            page.locator("#chat").get_by_text("Songs for sad piano ballads").wait_for(timeout=30_000)
+            page.wait_for_function(
+                "() => document.querySelector('#message textarea').value === 'no vocals'", timeout=30_000
+            )
+            box.press("Enter")
+            page.locator("#chat").get_by_text("(avoiding vocals)").wait_for(timeout=60_000)
+            assert "sad piano ballads" in page.locator("#chat").inner_text().split("(avoiding vocals)")[0]
+            browser.close()
+    finally:
+        demo.close()

@@ -8,17 +8,10 @@ from pathlib import Path
 import pytest
 
 import chat.commands as commands
-from chat.commands import ChatSetupError, build_condenser, parse_auth
+from chat.commands import ChatSetupError, build_condenser
 from chat.index_cache import cache_dir_for, load_searcher
 from retrieval.cli import main
 from retrieval.searcher import Searcher
-
-
-def test_parse_auth() -> None:
-    assert parse_auth("ana:s3cret:x") == ("ana", "s3cret:x") and parse_auth(None) is None
-    for bad in ("ana", ":pw", "ana:"):
-        with pytest.raises(ChatSetupError, match="USER:PASS"):
-            parse_auth(bad)
 
 
 def test_backend_chains_always_end_with_rules(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +37,9 @@ def test_auto_uses_the_local_model_when_installed(monkeypatch: pytest.MonkeyPatc
 
 def test_cli_reports_bad_options_with_exit_code_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["chat", "--auth", "nopassword", "--backend", "rules"]) == 2
-    assert "--auth expects USER:PASS" in capsys.readouterr().err
+    assert "--auth expects USER:PASSWORD" in capsys.readouterr().err
+    assert main(["chat", "--auth-file", "/nonexistent/auth.txt", "--backend", "rules"]) == 2
+    assert "not a readable file" in capsys.readouterr().err
 
 
 def test_index_is_built_once_cached_and_rebuilt_when_the_catalog_changes(

@@ -3,11 +3,6 @@ Qwen2.5-Coder-0.5B GGUF on loopback (the same client code that talks to vLLM in 
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +10,7 @@ import pytest
 from openai import OpenAI
 
 from chat.fallback_condenser import FallbackCondenser
+from chat.llm_server import LlamaServer, LlamaServerConfig
 from chat.openai_condenser import OpenAICondenser, OpenAICondenserConfig
 from chat.prompt import echoes_prompt
 from chat.rules_condenser import RulesCondenser
@@ -22,65 +18,21 @@ from chat.rules_condenser import RulesCondenser
 pytestmark = pytest.mark.llm_server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a llama_cpp.server subprocess; always terminated."""
-    pytest.importorskip(
-        "llama_cpp.server", reason="llama-cpp-python[server] is not installed (make local-llm)"
-    )
+    """Base URL of a supervised llama_cpp.server subprocess (``LlamaServer``); always stopped."""
     from retrieval.models import resolve
 
     gguf = resolve("qwen", allow_hub=False)  # CI assembles it (make setup); missing is a failure, not a skip
-    port = _free_port()
     log = Path(tmp_path_factory.mktemp("llama-server")) / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                gguf,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_ctx",
-                "2048",
-                "--verbose",
-                "False",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    server = LlamaServer(LlamaServerConfig(model_path=gguf, log_path=log))
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not come up in 120 s:\n{log.read_text()[-2000:]}")
-            time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}/v1"
+        server.start(wait=True)
+        if not server.ready():
+            pytest.fail(f"llama_cpp.server did not come up:\n{log.read_text()[-2000:]}")
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
 
 
 def _condenser(url: str) -> OpenAICondenser:

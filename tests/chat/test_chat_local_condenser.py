@@ -1,8 +1,11 @@
-"""LocalCondenser: Qwen2.5-Coder-0.5B GGUF in-process with llama-cpp-python (skips only when it is not
-installed; CI installs it)."""
+"""LocalCondenser with the real model: the packaged Qwen2.5-Coder-0.5B GGUF served by a supervised
+``llama_cpp.server`` subprocess (CI installs both; a missing one fails, it does not skip)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -17,14 +20,13 @@ pytestmark = pytest.mark.llm_server
 
 @pytest.fixture(scope="module")
 def local() -> Iterator[LocalCondenser]:
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make local-llm)")
     condenser = LocalCondenser(LocalCondenserConfig(max_tokens=120, timeout_s=90))
-    condenser.load()
+    condenser.load(wait=True)
     yield condenser
     condenser.close()
 
 
-def test_local_model_condenses_a_dialog(local: LocalCondenser) -> None:
+def test_local_model_condenses_a_dialog_out_of_process(local: LocalCondenser) -> None:
     got = local.condense(
         [
             {"role": "user", "content": "upbeat jazz"},
@@ -33,28 +35,46 @@ def test_local_model_condenses_a_dialog(local: LocalCondenser) -> None:
         ]
     )
     assert got.backend == "local" and got.request.strip()
-    text = " ".join((got.request, *got.include)).lower()
-    assert "jazz" in text
+    assert "jazz" in " ".join((got.request, *got.include)).lower()
     assert all(a.strip() for a in got.avoid)
+    assert local.server is not None and local.server.pid != os.getpid()
 
 
 def test_a_slow_local_model_falls_back_to_rules(local: LocalCondenser) -> None:
     local.config.timeout_s, saved = 0.001, local.config.timeout_s
+    local._client = None  # rebuild the client with the tiny timeout
     try:
-        with pytest.raises(CondenserError, match="did not finish within|stayed busy"):
+        with pytest.raises(CondenserError, match="did not answer within|stayed busy"):
             local.condense([{"role": "user", "content": "calm piano"}])
         got = FallbackCondenser([local, RulesCondenser()], FallbackConfig(cooldown_s=0)).condense(
             [{"role": "user", "content": "calm piano"}]
         )
     finally:
         local.config.timeout_s = saved
+        local._client = None
     assert got.backend == "rules" and got.request == "calm piano"
-    assert got.notices[0].startswith("The local condenser failed (the local LLM did not finish")
+    assert got.notices[0].startswith("The local condenser failed (local did not answer")
     again = local.condense([{"role": "user", "content": "calm piano"}])  # the model still works afterwards
     assert again.backend == "local"
 
 
+def test_killing_the_real_server_mid_dialog_falls_back_then_recovers(local: LocalCondenser) -> None:
+    server = local.server
+    assert server is not None and server.pid is not None
+    killed = server.pid
+    os.kill(killed, signal.SIGKILL)
+    chain = FallbackCondenser([local, RulesCondenser()])
+    dialog = [{"role": "user", "content": "sad piano songs"}, {"role": "user", "content": "no vocals"}]
+    got = chain.condense(dialog)
+    assert got.backend == "rules" and "vocals" in got.avoid
+    assert server.wait_ready(120), "the model server was not restarted"
+    assert server.pid != killed
+    deadline = time.monotonic() + 30
+    while (again := chain.condense(dialog)).backend != "local" and time.monotonic() < deadline:
+        time.sleep(1)
+    assert again.backend == "local", again.notices
+
+
 def test_missing_gguf_is_a_clear_error() -> None:
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make local-llm)")
     with pytest.raises(CondenserError, match="expected a GGUF file"):
         LocalCondenser(LocalCondenserConfig(model_path="/nonexistent/model.gguf")).load()
