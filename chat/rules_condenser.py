@@ -35,7 +35,11 @@ _LEAD = re.compile(
     r"ok(?:ay)?|maybe|with|some|hmm+|actually|"
     r"(?:could|can|would|should) (?:it|they|you) (?:be|get|make it))\s+)*"
 )
-_CUE = re.compile(r"\b(?:no|not|without|more|less|instead of|replace|swap|avoid|skip|don'?t|minus)\b")
+_CUE = re.compile(
+    r"\b(?:no|not|without|more|less|instead of|replace|swap|avoid|skip|don'?t|minus|add|also|too|as well|"
+    r"in there|bonus|extra|should|needs?|must|thinking|include|throw in|toss in|plus|with|rather|drop|"
+    rf"scratch|leave out|ditch|lose)\b|{V.NEG_CUE.pattern}"
+)
 
 
 def _words(text: str) -> set[str]:
@@ -105,11 +109,16 @@ def _normalise(text: str) -> str:
         text = text.replace(emoji, f" {word} ")
     for compound in V.COMPOUNDS:
         text = text.replace(compound, compound.replace(" ", "_"))
+    text = re.sub(r"\bi'?m\b", "i am", text)
+    text = re.sub(r"\b(i|you|we|it|that)'(d|ve|ll|s)\b", r"\1", text)
+    text = re.sub(r"\bw/o\b", " without ", text)
+    text = re.sub(r"\bw/", " with ", text)
+    text = re.sub(r"\b([a-z]+)-free\b", r"no \1", text)  # "vocal-free" -> "no vocal"
     return " ".join(text.split())
 
 
 def _is_new_topic(text: str) -> bool:
-    if re.search(r"\binstead\b(?! of)", text):
+    if re.search(r"\binstead\b(?! of)", text) and not any(p.search(text) for p in V.REPLACEMENTS):
         return True
     verb = V.REQUEST_VERB.match(text)
     if verb:
@@ -137,13 +146,23 @@ def _apply_replacements(state: _State, text: str) -> str:
     return text
 
 
+def _negated_terms(text: str) -> list[str]:
+    """The terms of a negation's object: "synths in it" -> ["synth"], "sax or trumpet" -> both."""
+    return _split_terms(V.TRAILING.sub("", text.strip()))
+
+
 def _apply_clause(state: _State, clause: str, topic_mode: bool, after_negation: bool) -> bool:
-    """Apply one clause; returns whether it was a negation (a bare clause after one inherits it)."""
-    clause = _LEAD.sub("", clause.strip()) if not V.NEGATION.match(clause.strip()) else clause.strip()
+    """Apply one clause; returns whether it was a negation (a bare term after "or"/"nor" inherits it)."""
+    clause = clause.strip()
+    cue = V.NEG_CUE.search(clause)
+    if cue and cue.start() > 0 and not V.NEGATION.match(clause):  # "calm music that isnt jazz"
+        _apply_clause(state, clause[: cue.start()], topic_mode, False)
+        return _apply_clause(state, clause[cue.start() :], topic_mode, False)
+    clause = _LEAD.sub("", clause) if not V.NEGATION.match(clause) else clause
     if not clause:
         return after_negation
     if neg := V.NEGATION.match(clause):
-        for term in _split_terms(neg["x"]):
+        for term in _negated_terms(neg["x"]):
             state.add_avoid(term)
         return True
     if less := V.LESS.match(clause):
@@ -190,9 +209,11 @@ def _apply_turn(state: _State, text: str, first: bool) -> list[str]:
         state.clear()
         first = True
     text = _apply_replacements(state, text)
-    after_negation = False
-    for clause in V.CLAUSE_SPLIT.split(text):
-        after_negation = _apply_clause(state, clause, first, after_negation)
+    after_negation, parts = False, V.CLAUSE_SPLIT.split(text)
+    for index in range(0, len(parts), 2):
+        joined_by = parts[index - 1].strip() if index else ","
+        inherit = after_negation and joined_by in ("or", "nor", "/")
+        after_negation = _apply_clause(state, parts[index], first, inherit)
     if reset and not state.terms():
         _go_elsewhere(state, previous)
     return notices

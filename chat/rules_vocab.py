@@ -67,7 +67,23 @@ SYNONYMS: dict[str, str] = {
     "bass": "bass",
     "beat": "beats",
     "sax": "saxophone",
-    "horns": "brass",
+    "synths": "synth",
+    "synthesizer": "synth",
+    "synthesizers": "synth",
+    "singin": "vocals",
+    "vox": "vocals",
+    "rap": "rap",
+    "80s": "1980s",
+    "70s": "1970s",
+    "60s": "1960s",
+    "90s": "1990s",
+    "50s": "1950s",
+    "00s": "2000s",
+    "eighties": "1980s",
+    "seventies": "1970s",
+    "sixties": "1960s",
+    "nineties": "1990s",
+    "fifties": "1950s",
 }
 OPPOSITES: dict[str, tuple[str, ...]] = {
     "upbeat": ("slow tempo", "slow", "calm", "mellow", "chill", "sad", "melancholic", "downbeat"),
@@ -151,7 +167,7 @@ RESET = re.compile(
     r"|\bforget (?:that|it|this|all that|everything|about that)\b"
     r"|\b(?:forget|disregard|ignore|drop|scrap|ditch)\s+(?:about\s+)?(?:the|my|that|those|these|all)\s+"
     r"(?:previous|last|earlier|old|other)\s+(?:request|requests|songs?|ones?|stuff|suggestions?|picks?|tracks?)\b"
-    r"|\bchange of (?:plan|mood|topic|pace)\b|\bscratch that\b"
+    r"|\bchange of (?:plans?|mood|topic|pace)\b|\bscratch that\b|\bnew plan\b|\bforget all that\b"
     r"|\bdifferent (?:genre|style|music|vibe) (?:altogether|entirely)\b|\bcompletely different\b"
 )
 REQUEST_VERB = re.compile(
@@ -165,10 +181,30 @@ REQUEST_VERB = re.compile(
 REFINE_START = re.compile(
     r"^(?:(?:the )?same|similar|with|add|also|and|plus|but|include|make it|more|less|no|not|without|even)\b"
 )
+# Where a negation starts inside a clause ("calm music that isnt jazz" -> "calm music" + "isnt jazz").
+NEG_CUE_WORDS = (
+    r"no|not|without|w/o|avoid|skip|minus|sans|except|exclude|remove|leave out|cut out|ditch|scrap|lose|"
+    r"get rid of|no more|nothing|anything but|never|hate|can'?t stand|not a fan of|not into|not really into|"
+    r"tired of|sick of|so over|over|don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|"
+    r"i don'?t want|i do not want|shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|"
+    r"arent|wasn'?t|not too|nothing too|nothing with|nothing that has|no (?:real )?need for"
+)
+NEG_CUE = re.compile(rf"\b(?:{NEG_CUE_WORDS})\b")
 NEGATION = re.compile(
-    r"^(?:(?:but|and|also|just|please)\s+)*(?:no|not|without|avoid|skip|minus|nothing with|exclude|remove|"
-    r"drop|lose|get rid of|no more|don'?t (?:want|like|need|play)|do not (?:want|like|need|play)|"
-    r"i don'?t want|i do not want|hate|nothing)\s+(?:any\s+|the\s+|more\s+|too\s+|so\s+)?(?P<x>.+)$"
+    r"^(?:(?:but|and|also|just|please|preferably|ideally|oh|ok(?:ay)?|i'?d prefer|i'?m|im|it|that|"
+    r"which|music that|songs that|something that|stuff that)\s+)*"
+    r"(?:not a (?:big |huge )?fan of|not really into|not into|no|not|without|w/o|avoid|skip|minus|sans|except|"
+    r"exclude|remove|leave out|cut out|cut|ditch|scrap|lose|drop|get rid of|no more|nothing with|"
+    r"nothing that has|nothing too|nothing|anything but|never|hate|can'?t stand|(?:so )?tired of|sick of|"
+    r"(?:so )?over|"
+    r"don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|i don'?t want|i do not want|"
+    r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t)\s+"
+    r"(?:any\s+|the\s+|more\s+|too\s+|so\s+|from\s+the\s+|from\s+|of\s+|a\s+|an\s+|really\s+)*(?P<x>.+)$"
+)
+# Words that trail a negated or added term and are not part of it ("nothing with synths in it").
+TRAILING = re.compile(
+    r"(?:\s+(?:in it|in there|in them|at all|whatsoever|etc\.?|please|pls|thanks|stuff|either|too|"
+    r"as well|also|anymore|any more|of (?:it|that)|in the mix|on it|ones?|songs?|music|tracks?))+\s*$"
 )
 MORE = re.compile(
     r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*more\s+(?P<x>.+)$"
@@ -177,6 +213,18 @@ LESS = re.compile(
     r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*less\s+(?P<x>.+)$"
 )
 REPLACEMENTS = (
+    re.compile(  # "let's drop the guitar and go with piano instead", "scratch the strings, go brass"
+        r"\b(?:let'?s\s+)?(?:drop|lose|ditch|scratch|scrap|skip|cut|swap out|forget|kill)\s+(?:the\s+)?"
+        r"(?P<x>[^,.;!?]+?)\s*(?:,|\band\b)\s*(?:let'?s\s+)?(?:go|switch|use|try|make it|do|bring in|add)"
+        r"(?:\s+(?:with|for|to))?\s+(?P<y>[^,.;!?]+?)(?:\s+instead)?\s*(?=$|[,.;!?])"
+    ),
+    re.compile(r"(?P<y>[^,.;!?]+?)\s+rather than\s+(?P<x>[^,.;!?]+)"),
+    re.compile(  # "not sad - make it hopeful", "not sad but hopeful"
+        r"\bnot\s+(?!a (?:big |huge )?fan|really|into|too\b)(?P<x>[^,.;!?\-–—]+?)"
+        r"(?:\s*[\-–—]+\s*(?:(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+)?"
+        r"|\s*,\s*(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+|\s+but\s+(?:more\s+|rather\s+)?)"
+        r"(?P<y>[^,.;!?]+)"
+    ),
     re.compile(
         r"\binstead of (?P<x>[^,.;!?]+?)(?:\s*,\s*|\s+(?=(?:use|try|go with|give me|play|let'?s|i want"
         r"|how about|maybe|with|make it|some|add)\b))(?P<y>[^,.;!?]+)"
@@ -187,12 +235,22 @@ REPLACEMENTS = (
     ),
     re.compile(r"\b(?:less|fewer)\s+(?P<x>[^,.;!?]+?)\s*,?\s+more\s+(?P<y>[^,.;!?]+)"),
 )
-CLAUSE_SPLIT = re.compile(r"\s*(?:[,.;!?]+|\bbut\b|\band\b|\bor\b|\bnor\b|\bplus\b|\balso\b|\bthough\b)\s*")
+# Clause boundaries; the delimiter is kept: a bare term after "no X or" / "nor" is negated too, one after
+# a comma is not ("heavy metal, no voices, palm muted arpeggios").
+CLAUSE_SPLIT = re.compile(
+    r"\s*([,.;:!?|]+|\s[-–—]+\s|[–—]+|\bbut\b|\band\b|\bor\b|\bnor\b|\bplus\b|\balso\b|\bthough\b"
+    r"|\bwhile\b|\bwhich\b)\s*"
+)
 FILLER = re.compile(
     r"\b(?:please|thanks|thank you|some|any|songs?|music|tracks?|tunes|stuff|something|anything|things?|"
     r"kind of|sort of|type of|a bit|a little|little|bit|really|very|pretty|quite|maybe|perhaps|just|too|"
     r"then|now|instead|even|much|way|a lot|lots of|lot|than (?:that|this|before|those|these|the last ones?|"
     r"the previous ones?|it)|ones?|for me|me|a|an|the|that|those|these|this|it|is|are|be|more of|"
     r"please|ok(?:ay)?|alright|hey|hi|hello|so|well|hmm|use|try|go with|make it|let'?s have|add|include|"
-    r"with|of|i|want|like|would|could|can|you|get|have|same|similar|actually|for)\b"
+    r"with|of|i|am|want|like|would|could|can|you|get|have|same|similar|actually|for|im|we|"
+    r"there|in there|in it|too|as well|great|nice|cool|awesome|perfect|good start|good|love it|today|"
+    r"tonight|right now|to hear|to listen to|listen to|bonus points|extra points|points|thinking|think|"
+    r"should|needs?|must|has to|it'?s|throw in|toss in|ideally|preferably|yeah|yes|yep|lol|haha|idk|tbh|"
+    r"ngl|recs?|recommendations?|suggestions?|looking|searching|hunting|vibes?|feel|feeling|put|some more|"
+    r"from|mood|kinda|sorta|type|style|genre|sound|sounding|that has|that have|featuring|feature)\b"
 )

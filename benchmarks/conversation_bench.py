@@ -1,0 +1,168 @@
+"""Conversation benchmark: every condenser on the hand-written dev sets in ``benchmarks/devsets/``.
+
+One-turn requests (``requests_*.jsonl``: text, wanted, rejected, references, family): share of the
+rejected descriptors that land in ``avoid``, share of the wanted ones wrongly avoided, share of the
+wanted ones kept (in the request or include), answers with no songs. Dialogs (``dialogs.jsonl``: turns,
+single, target, avoided): the target song in the top 10 after the dialog vs after the single request,
+the avoided descriptor in the final avoid list, returned songs carrying an avoided descriptor. Each
+figure overall and per phrase family, with the p50 time per turn. Runs on the demo catalog with the
+shipped model; label matching is by words after light normalisation (``label_hit``).
+
+    .venv/bin/python benchmarks/conversation_bench.py --backend rules
+    .venv/bin/python benchmarks/conversation_bench.py --backend local --out docs/conversation-local.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+DEVSETS = Path(__file__).parent / "devsets"
+_CANON = {
+    "vocal": "vocals", "voice": "vocals", "voices": "vocals", "singing": "vocals", "singer": "vocals",
+    "singers": "vocals", "lyrics": "vocals", "words": "vocals", "sax": "saxophone", "drum": "drums",
+    "guitars": "guitar", "synths": "synth", "horn": "horns", "beat": "beats", "songs": "", "song": "",
+    "music": "", "stuff": "", "the": "", "any": "", "too": "", "very": "",
+}
+
+
+def _words(text: str) -> set[str]:
+    out = set()
+    for word in re.findall(r"[a-z0-9']+", text.lower()):
+        word = re.sub(r"^(\d0)'?s$", lambda m: "19" + m[1] + "s", word)  # 80s -> 1980s
+        word = _CANON.get(word, word)
+        if word:
+            out.add(word)
+    return out
+
+
+def label_hit(label: str, terms: list[str]) -> bool:
+    """Does one of ``terms`` name ``label``? ("rap vocals" names "vocals"; "acoustic piano" not "drums").
+
+    Example:
+        >>> label_hit("vocals", ["no singing", "male vocal"]), label_hit("1980s", ["80s"])
+        (True, True)
+    """
+    want = _words(label)
+    if not want:
+        return False
+    for term in terms:
+        got = _words(term)
+        if got and (want <= got or got <= want):
+            return True
+    return False
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in sorted(DEVSETS.glob(name)):
+        rows += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return rows
+
+
+def _engine(backend: str) -> Any:
+    from chat.commands import build_condenser, wait_for_local_server
+    from chat.engine import ChatEngine, EngineConfig, limit_torch_threads
+    from chat.index_cache import load_searcher
+
+    condenser = build_condenser(backend, timeout_s=30.0)
+    for part in condenser.backends:
+        if hasattr(part, "load"):
+            part.load(wait=False)
+    searcher = load_searcher("demo")
+    wait_for_local_server(condenser, 120.0)
+    limit_torch_threads(1)
+    engine = ChatEngine(searcher, condenser, EngineConfig(k=10))
+    engine.warm_up()
+    return engine
+
+
+def _rate(hits: list[bool]) -> float | None:
+    return round(100.0 * sum(hits) / len(hits), 1) if hits else None
+
+
+def one_turn(engine: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rejected avoided, wanted avoided, wanted kept; per family."""
+    by_family: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    times, backends = [], defaultdict(int)
+    for row in rows:
+        started = time.perf_counter()
+        turn = engine.respond(row["text"], [])
+        times.append((time.perf_counter() - started) * 1000)
+        state = turn.condensed
+        avoid = list(state.avoid) if state else []
+        kept = [state.request, *state.include] if state else []
+        backends[state.backend if state else "none"] += 1
+        for family in ("all", row["family"]):
+            bucket = by_family[family]
+            bucket["rejected_avoided"] += [label_hit(r, avoid) for r in row["rejected"]]
+            bucket["wanted_avoided"] += [label_hit(w, avoid) for w in row["wanted"]]
+            bucket["wanted_kept"] += [label_hit(w, kept) for w in row["wanted"]]
+            bucket["empty_answer"].append(not (turn.result and turn.result.songs))
+    table = {f: {k: _rate(v) for k, v in m.items()} | {"n": len(m["empty_answer"])} for f, m in by_family.items()}
+    return {"families": table, "turn_ms_p50": round(statistics.median(times), 1), "backends": dict(backends)}
+
+
+def _carries(song: Any, label: str) -> bool:
+    return label_hit(label, list(song.song.descriptors))
+
+
+def dialogs(engine: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Target in top 10 after the dialog vs after the single request; avoided labels honoured."""
+    by_family: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    times = []
+    for row in rows:
+        history: list[dict[str, str]] = []
+        turn = None
+        for text in row["turns"]:
+            started = time.perf_counter()
+            turn = engine.respond(text, history)
+            times.append((time.perf_counter() - started) * 1000)
+            history += [{"role": "user", "content": text}, {"role": "assistant", "content": turn.reply}]
+        single = engine.respond(row["single"], [])
+        songs = turn.result.songs if turn and turn.result else []
+        avoid = list(turn.condensed.avoid) if turn and turn.condensed else []
+        for family in ("all", row["family"]):
+            bucket = by_family[family]
+            bucket["dialog_top10"].append(any(s.song.id == row["target"] for s in songs))
+            bucket["single_top10"].append(
+                any(s.song.id == row["target"] for s in (single.result.songs if single.result else []))
+            )
+            bucket["avoided_in_state"] += [label_hit(a, avoid) for a in row["avoided"]]
+            bucket["songs_with_avoided"] += [_carries(s, a) for s in songs for a in row["avoided"]]
+            bucket["empty_answer"].append(not songs)
+    table = {}
+    for family, metrics in by_family.items():
+        rates = {k: _rate(v) for k, v in metrics.items()}
+        d, s = rates["dialog_top10"], rates["single_top10"]
+        rates["dialog_over_single"] = round(d / s, 3) if d is not None and s else None
+        table[family] = rates | {"n": len(metrics["dialog_top10"])}
+    return {"families": table, "turn_ms_p50": round(statistics.median(times), 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", default="rules", choices=("rules", "local", "vllm", "auto"))
+    parser.add_argument("--limit", type=int, default=0, help="only the first N rows of each set")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    engine = _engine(args.backend)
+    requests, dialog_rows = load("requests_*.jsonl"), load("dialogs.jsonl")
+    if args.limit:
+        requests, dialog_rows = requests[: args.limit], dialog_rows[: args.limit]
+    report = {"backend": args.backend, "one_turn": one_turn(engine, requests), "dialogs": dialogs(engine, dialog_rows)}
+    engine.condenser.close()
+    text = json.dumps(report, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
