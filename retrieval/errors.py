@@ -21,6 +21,10 @@ class IndexMismatchError(CratediggerError):
     """An index on disk does not match the catalog or model it is used with."""
 
 
+class UnsafeOutputError(CratediggerError):
+    """An output folder names something that is not safe to replace (a file, a folder of other files)."""
+
+
 class ModelNotFoundError(CratediggerError):
     """A model name or path could not be resolved to local weights."""
 

@@ -4,7 +4,8 @@ Folder layout: ``manifest.json`` (model id and weight hash, catalog hash and spe
 config, and for dense/hybrid the FAISS index type, metric, dim and count), ``catalog.jsonl`` (the
 catalog snapshot), ``descriptors.json`` + ``descriptor_vectors.npy`` (unique descriptors and their
 embeddings) and, for dense/hybrid, ``index.faiss``. Sparse retrievers are refitted from the snapshot
-on load (seconds); the dense index is never rebuilt on load.
+on load (seconds); the dense index is never rebuilt on load. A save refuses a folder that is not an
+index (``retrieval.index_folder``; ``overwrite=False`` refuses an existing index too).
 
 A load fails with ``IndexMismatchError`` (naming each difference and the ``cratedigger index`` command
 to run) when the requested model or catalog differs, when the stored model's weights changed since the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,10 +71,16 @@ def _dense_part(retriever: Any) -> Any:
     return getattr(retriever, "dense", None) if retriever.name == "hybrid" else None
 
 
-def save_searcher(searcher: Searcher, folder: Path) -> dict[str, Any]:
-    """Write everything ``load_searcher`` needs into ``folder`` (replaced atomically)."""
+def save_searcher(searcher: Searcher, folder: Path, overwrite: bool = True,
+                  protect: Iterable[Path] = ()) -> dict[str, Any]:
+    """Write everything ``load_searcher`` needs into ``folder`` (replaced atomically).
+
+    Raises:
+        UnsafeOutputError: ``folder`` is a file or a folder that is not an index, holds a ``protect``
+            path, or (``overwrite=False``) already holds an index; nothing is written.
+    """
     manifest = {**searcher.manifest, "sets": len(searcher.table.sets)}
-    with atomic_dir(folder) as staging:
+    with atomic_dir(folder, replace_index=overwrite, protect=protect) as staging:
         searcher.catalog.write_jsonl(staging / CATALOG_FILE)
         (staging / DESCRIPTORS_FILE).write_text(json.dumps(searcher.table.descriptors, ensure_ascii=False))
         np.save(staging / VECTORS_FILE, searcher.matcher.vectors)
