@@ -1,28 +1,29 @@
-"""Index folders: the manifest checks, the rebuild hint and model weight hashes.
+"""Index folders: the manifest checks, the rebuild hint, the damage error and model weight hashes.
 
 Out of scope: the FAISS index itself (``retrieval.vector_index``), what a searcher stores
-(``retrieval.searcher_io``) and replacing a folder safely (``retrieval.index_folder``, whose
-``atomic_dir`` is re-exported here).
+(``retrieval.searcher_io``), checking each file (``retrieval.index_checks``) and replacing a folder
+safely (``retrieval.index_folder``, whose ``atomic_dir`` is re-exported here).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import IndexMismatchError
+from retrieval.errors import IndexDamagedError, IndexMismatchError
 from retrieval.index_folder import INDEX_FILE, MANIFEST_FILE, atomic_dir
 
 __all__ = [
-    "CHECKED_KEYS", "FORMAT_VERSION", "INDEX_FILE", "MANIFEST_FILE", "atomic_dir", "check_manifest",
-    "model_hash", "read_manifest", "rebuild_command", "rebuild_hint",
+    "CHECKED_KEYS", "FORMAT_VERSION", "INDEX_FILE", "MANIFEST_FILE", "Damage", "atomic_dir", "check_manifest",
+    "damage_reporter", "model_hash", "read_manifest", "rebuild_command", "rebuild_hint",
 ]
 FORMAT_VERSION = 1
 # Keys compared on load when present in the expected manifest, in the order they are reported.
 CHECKED_KEYS = ("format", "model_id", "model_hash", "catalog_hash", "metric", "dim", "index_type", "count")
+Damage = Callable[[str], IndexDamagedError]  # what is damaged -> the error to raise
 
 
 def rebuild_command(folder: Path, expected: Mapping[str, Any] | None) -> str:
@@ -39,21 +40,49 @@ def rebuild_hint(folder: Path, expected: Mapping[str, Any] | None) -> str:
     return f"Rebuild it with `{rebuild_command(folder, expected)}`."
 
 
+def damage_reporter(folder: Path, expected: Mapping[str, Any] | None = None) -> Damage:
+    """A function turning a description of the damage into the ``IndexDamagedError`` for ``folder``.
+
+    Example:
+        >>> damaged = damage_reporter(Path("/nowhere"), {"catalog_spec": "demo", "model_name": "minilm"})
+        >>> msg = str(damaged("index.faiss is empty"))
+        >>> msg.startswith("index at /nowhere is damaged (index.faiss is empty): rebuild with `cratedigger")
+        True
+        >>> msg.endswith(" index --catalog demo --model minilm --out /nowhere`")
+        True
+    """
+
+    def damaged(what: str) -> IndexDamagedError:
+        return IndexDamagedError(f"index at {folder} is damaged ({what}): rebuild with "
+                                 f"`{rebuild_command(folder, expected)}`")
+
+    return damaged
+
+
 def read_manifest(
     folder: Path, expected: Mapping[str, Any] | None = None, require_index: bool = True
 ) -> dict[str, Any]:
-    """The manifest of an index folder; ``IndexMismatchError`` when missing or unreadable."""
+    """The manifest of an index folder.
+
+    Raises:
+        IndexMismatchError: ``folder`` is missing or empty (no index there).
+        IndexDamagedError: the manifest (or, with ``require_index``, ``index.faiss``) is missing or
+            the manifest is not a JSON object.
+    """
     path = folder / MANIFEST_FILE
-    hint = rebuild_hint(folder, expected)
-    if not path.is_file() or (require_index and not (folder / INDEX_FILE).is_file()):
+    if not folder.is_dir() or not any(folder.iterdir()):
         need = f"{MANIFEST_FILE} and {INDEX_FILE}" if require_index else MANIFEST_FILE
-        raise IndexMismatchError(f"no index at {folder}: expected {need}. {hint}")
+        raise IndexMismatchError(f"no index at {folder}: expected {need}. {rebuild_hint(folder, expected)}")
+    damaged = damage_reporter(folder, expected)
+    for name in (MANIFEST_FILE, INDEX_FILE) if require_index else (MANIFEST_FILE,):
+        if not (folder / name).is_file():
+            raise damaged(f"{name} is missing")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexMismatchError(f"{path} is not valid JSON ({exc}). {hint}") from exc
+    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise damaged(f"{MANIFEST_FILE} is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise IndexMismatchError(f"{path} should hold a JSON object. {hint}")
+        raise damaged(f"{MANIFEST_FILE} holds a JSON {type(data).__name__}, expected an object")
     return data
 
 

@@ -119,7 +119,12 @@ class Searcher:
 
     @classmethod
     def load(cls, folder: str | Path, model: str | None = None, catalog: Catalog | None = None) -> Searcher:
-        """Load a searcher saved with ``save``; ``IndexMismatchError`` when ``model``/``catalog`` differ."""
+        """Load a searcher saved with ``save``.
+
+        Raises:
+            IndexMismatchError: ``model``/``catalog`` differ from what the folder was built with.
+            IndexDamagedError: a file of the folder is missing, unreadable or inconsistent.
+        """
         from retrieval.searcher_io import load_searcher
 
         return load_searcher(cls, Path(folder), model=model, catalog=catalog)
