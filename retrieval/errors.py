@@ -21,6 +21,18 @@ class IndexMismatchError(CratediggerError):
     """An index on disk does not match the catalog or model it is used with."""
 
 
+class IndexDamagedError(IndexMismatchError):
+    """An index folder's files are missing, truncated, unreadable or disagree with its manifest.
+
+    A subclass of ``IndexMismatchError`` so every caller that rebuilds a stale index also rebuilds a
+    damaged one; the message names the damage and the ``cratedigger index ... --force`` command.
+    """
+
+
+class UnsafeOutputError(CratediggerError):
+    """An output folder names something that is not safe to replace (a file, a folder of other files)."""
+
+
 class ModelNotFoundError(CratediggerError):
     """A model name or path could not be resolved to local weights."""
 

@@ -1,54 +1,88 @@
-"""Index folders: the manifest checks, the rebuild hint, atomic folder writes and model weight hashes.
+"""Index folders: the manifest checks, the rebuild hint, the damage error and model weight hashes.
 
-Out of scope: the FAISS index itself (``retrieval.vector_index``) and what a searcher stores
-(``retrieval.searcher_io``).
+Out of scope: the FAISS index itself (``retrieval.vector_index``), what a searcher stores
+(``retrieval.searcher_io``), checking each file (``retrieval.index_checks``) and replacing a folder
+safely (``retrieval.index_folder``, whose ``atomic_dir`` is re-exported here).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import IndexMismatchError
+from retrieval.errors import IndexDamagedError, IndexMismatchError
+from retrieval.index_folder import INDEX_FILE, MANIFEST_FILE, atomic_dir
 
-INDEX_FILE = "index.faiss"
-MANIFEST_FILE = "manifest.json"
+__all__ = [
+    "CHECKED_KEYS", "FORMAT_VERSION", "INDEX_FILE", "MANIFEST_FILE", "Damage", "atomic_dir", "check_manifest",
+    "damage_reporter", "model_hash", "read_manifest", "rebuild_command", "rebuild_hint",
+]
 FORMAT_VERSION = 1
 # Keys compared on load when present in the expected manifest, in the order they are reported.
 CHECKED_KEYS = ("format", "model_id", "model_hash", "catalog_hash", "metric", "dim", "index_type", "count")
+Damage = Callable[[str], IndexDamagedError]  # what is damaged -> the error to raise
 
 
-def rebuild_hint(folder: Path, expected: Mapping[str, Any] | None) -> str:
-    """The command that rebuilds ``folder`` (spec and model taken from ``expected`` when known)."""
+def rebuild_command(folder: Path, expected: Mapping[str, Any] | None) -> str:
+    """The ``cratedigger index`` command that (re)builds ``folder``; ``--force`` when it exists."""
     expected = expected or {}
     spec = expected.get("catalog_spec") or "SPEC"
     model = expected.get("model_name") or expected.get("model_id") or "NAME"
-    return f"Rebuild it with `cratedigger index --catalog {spec} --model {model} --out {folder}`."
+    force = " --force" if Path(folder).exists() else ""
+    return f"cratedigger index --catalog {spec} --model {model} --out {folder}{force}"
+
+
+def rebuild_hint(folder: Path, expected: Mapping[str, Any] | None) -> str:
+    """The sentence that tells how to rebuild ``folder`` (spec and model from ``expected`` when known)."""
+    return f"Rebuild it with `{rebuild_command(folder, expected)}`."
+
+
+def damage_reporter(folder: Path, expected: Mapping[str, Any] | None = None) -> Damage:
+    """A function turning a description of the damage into the ``IndexDamagedError`` for ``folder``.
+
+    Example:
+        >>> damaged = damage_reporter(Path("/nowhere"), {"catalog_spec": "demo", "model_name": "minilm"})
+        >>> msg = str(damaged("index.faiss is empty"))
+        >>> msg.startswith("index at /nowhere is damaged (index.faiss is empty): rebuild with `cratedigger")
+        True
+        >>> msg.endswith(" index --catalog demo --model minilm --out /nowhere`")
+        True
+    """
+
+    def damaged(what: str) -> IndexDamagedError:
+        return IndexDamagedError(f"index at {folder} is damaged ({what}): rebuild with "
+                                 f"`{rebuild_command(folder, expected)}`")
+
+    return damaged
 
 
 def read_manifest(
     folder: Path, expected: Mapping[str, Any] | None = None, require_index: bool = True
 ) -> dict[str, Any]:
-    """The manifest of an index folder; ``IndexMismatchError`` when missing or unreadable."""
+    """The manifest of an index folder.
+
+    Raises:
+        IndexMismatchError: ``folder`` is missing or empty (no index there).
+        IndexDamagedError: the manifest (or, with ``require_index``, ``index.faiss``) is missing or
+            the manifest is not a JSON object.
+    """
     path = folder / MANIFEST_FILE
-    hint = rebuild_hint(folder, expected)
-    if not path.is_file() or (require_index and not (folder / INDEX_FILE).is_file()):
+    if not folder.is_dir() or not any(folder.iterdir()):
         need = f"{MANIFEST_FILE} and {INDEX_FILE}" if require_index else MANIFEST_FILE
-        raise IndexMismatchError(f"no index at {folder}: expected {need}. {hint}")
+        raise IndexMismatchError(f"no index at {folder}: expected {need}. {rebuild_hint(folder, expected)}")
+    damaged = damage_reporter(folder, expected)
+    for name in (MANIFEST_FILE, INDEX_FILE) if require_index else (MANIFEST_FILE,):
+        if not (folder / name).is_file():
+            raise damaged(f"{name} is missing")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexMismatchError(f"{path} is not valid JSON ({exc}). {hint}") from exc
+    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise damaged(f"{MANIFEST_FILE} is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise IndexMismatchError(f"{path} should hold a JSON object. {hint}")
+        raise damaged(f"{MANIFEST_FILE} holds a JSON {type(data).__name__}, expected an object")
     return data
 
 
@@ -64,29 +98,6 @@ def check_manifest(stored: Mapping[str, Any], expected: Mapping[str, Any], folde
             f"the index at {folder} is stale or was built for something else ({'; '.join(diffs)}). "
             + rebuild_hint(folder, expected)
         )
-
-
-@contextlib.contextmanager
-def atomic_dir(target: Path) -> Iterator[Path]:
-    """Yield an empty staging folder beside ``target``; on success it replaces ``target`` by rename.
-
-    On an exception the staging folder is removed and ``target`` is left untouched.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
-        yield staging
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.old-{os.getpid()}-{time.time_ns()}"
-            target.rename(old)
-        staging.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 _HASH_CACHE: dict[tuple[str, int, int], str] = {}

@@ -1,9 +1,13 @@
 """Row readers for catalog files: decoding, generic JSONL/CSV, descriptor parsing, and the song builder.
 
 Every row becomes a ``Song`` or a ``(line, reason)`` entry in the ``LoadReport``: rows without an id,
-with an empty descriptor list, with a duplicate id, with undecodable (non-UTF-8) bytes, or that do not
-parse are skipped and counted, never dropped silently. Columns the generic format does not know go to
-``song.extra`` and are named once in the report's notes.
+with an empty descriptor list, with a duplicate id, with undecodable (non-UTF-8) bytes, that do not
+parse, or that break a length limit are skipped and counted, never dropped silently; CSV lines merged
+by a stray quote are reported line by line (``retrieval.csv_rows``). Columns the generic format does
+not know go to ``song.extra`` and are named once in the report's notes.
+
+Rows over a length limit (one descriptor, descriptors per song, any field) are skipped with the
+reason; the limits and how to change them are in ``retrieval.row_limits``.
 
 Out of scope: dataset-specific layouts (see ``retrieval.dataset_loaders``), choosing the format from a
 spec (see ``retrieval.catalog``).
@@ -12,8 +16,6 @@ spec (see ``retrieval.catalog``).
 from __future__ import annotations
 
 import ast
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -21,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.catalog import FORMATS, LoadReport
+from retrieval.csv_rows import csv_header, has_bad_bytes, iter_csv
 from retrieval.errors import CatalogError
+from retrieval.row_limits import descriptor_problem, over_limit, shown
 from retrieval.song import Song
 
 ID_KEYS = ("id", "song_id", "track_id", "ytid")
@@ -30,9 +34,7 @@ ARTIST_KEYS = ("artist", "artist_name")
 DESCRIPTOR_KEYS = ("descriptors", "tags", "aspect_list", "tag_top188", "tag", "tag_top50")
 URL_KEYS = ("url", "link")
 _SPLIT = re.compile(r"[,;|]")
-_BAD_BYTES = re.compile("[\udc80-\udcff]")
 _SPACES = re.compile(r"\s+")
-csv.field_size_limit(1 << 24)
 
 
 def read_text(path: Path) -> str:
@@ -42,11 +44,6 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise CatalogError(f"cannot read catalog {path}: {exc}") from exc
     return data.decode("utf-8-sig", errors="surrogateescape")
-
-
-def has_bad_bytes(text: str) -> bool:
-    """True when ``text`` holds bytes that were not valid UTF-8 (see ``read_text``)."""
-    return bool(_BAD_BYTES.search(text))
 
 
 def parse_descriptors(value: Any) -> tuple[str, ...]:
@@ -137,16 +134,11 @@ class SongBuilder:
         if not sid:
             self.report.skip(line, "no id")
             return None
-        try:
-            parsed = parse_descriptors(descriptors)
-        except ValueError as exc:
-            self.report.skip(line, f"id {sid!r}: {exc}")
-            return None
-        if not parsed:
-            self.report.skip(line, f"id {sid!r}: empty descriptor list")
+        parsed = self._descriptors(line, sid, descriptors, fields)
+        if parsed is None:
             return None
         if sid in self.seen:
-            self.report.skip(line, f"duplicate id {sid!r} (first on line {self.seen[sid]})")
+            self.report.skip(line, f"duplicate id {shown(sid)} (first on line {self.seen[sid]})")
             return None
         self.seen[sid] = line
         song = Song(
@@ -161,6 +153,23 @@ class SongBuilder:
         )
         self.songs.append(song)
         return song
+
+    def _descriptors(self, line: int, sid: str, descriptors: Any,
+                     fields: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """The parsed descriptors, or None after reporting why the row is skipped (limits, parsing)."""
+        extra = fields.get("extra") or {}
+        problem = over_limit({"id": sid, "descriptors": descriptors, **fields, **extra})
+        if problem is None:
+            try:
+                parsed = parse_descriptors(descriptors)
+            except ValueError as exc:
+                problem = str(exc)
+            else:
+                problem = descriptor_problem(parsed)
+        if problem is None:
+            return parsed
+        self.report.skip(line, f"id {shown(sid)}: {problem}")
+        return None
 
 
 def iter_jsonl(text: str, report: LoadReport) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -198,34 +207,6 @@ def _iter_json_array(text: str, report: LoadReport) -> Iterator[tuple[int, dict[
             yield item_no, obj
         else:
             report.skip(item_no, f"array item {item_no} is a {type(obj).__name__}, not an object")
-
-
-def iter_csv(text: str, report: LoadReport, delimiter: str = ",") -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line, row)`` per CSV record; rows with undecodable bytes or extra fields are reported."""
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    if not reader.fieldnames:
-        raise CatalogError(f"{report.source}: empty file, expected a header row")
-    if any(has_bad_bytes(name) for name in reader.fieldnames):
-        raise CatalogError(f"{report.source}: the header row has undecodable (non-UTF-8) bytes")
-    try:
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                report.skip(line, f"{len(row[None])} more fields than the header's {len(reader.fieldnames)}")
-                continue
-            bad = [k for k, v in row.items() if isinstance(v, str) and has_bad_bytes(v)]
-            if bad:
-                report.skip(line, f"undecodable bytes (not UTF-8) in column {bad[0]!r}")
-                continue
-            yield line, row
-    except csv.Error as exc:
-        raise CatalogError(f"{report.source}: CSV error near line {reader.line_num}: {exc}") from exc
-
-
-def csv_header(text: str, delimiter: str) -> list[str]:
-    """The header fields of a CSV text (for format detection)."""
-    first = next(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter), [])
-    return [f.strip() for f in first]
 
 
 def load_generic(rows: Iterator[tuple[int, dict[str, Any]]], report: LoadReport, source: str) -> list[Song]:

@@ -119,16 +119,26 @@ class Searcher:
 
     @classmethod
     def load(cls, folder: str | Path, model: str | None = None, catalog: Catalog | None = None) -> Searcher:
-        """Load a searcher saved with ``save``; ``IndexMismatchError`` when ``model``/``catalog`` differ."""
+        """Load a searcher saved with ``save``.
+
+        Raises:
+            IndexMismatchError: ``model``/``catalog`` differ from what the folder was built with.
+            IndexDamagedError: a file of the folder is missing, unreadable or inconsistent.
+        """
         from retrieval.searcher_io import load_searcher
 
         return load_searcher(cls, Path(folder), model=model, catalog=catalog)
 
-    def save(self, folder: str | Path) -> dict[str, Any]:
-        """Write catalog snapshot, index, descriptor vectors and manifest to ``folder`` atomically."""
+    def save(self, folder: str | Path, overwrite: bool = True,
+             protect: Sequence[Path] = ()) -> dict[str, Any]:
+        """Write catalog snapshot, index, descriptor vectors and manifest to ``folder`` atomically.
+
+        Refuses (``UnsafeOutputError``) a file, a folder that is not an index, a folder holding a
+        ``protect`` path and, unless ``overwrite``, an existing index (``retrieval.index_folder``).
+        """
         from retrieval.searcher_io import save_searcher
 
-        return save_searcher(self, Path(folder))
+        return save_searcher(self, Path(folder), overwrite=overwrite, protect=protect)
 
     # -- search -------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, include: Sequence[str] = (),

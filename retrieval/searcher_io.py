@@ -6,9 +6,12 @@ catalog snapshot), ``descriptors.json`` + ``descriptor_vectors.npy`` (unique des
 embeddings) and, for dense/hybrid, ``index.faiss``. Sparse retrievers are refitted from the snapshot
 on load (seconds); the dense index is never rebuilt on load.
 
-A load fails with ``IndexMismatchError`` (naming each difference and the ``cratedigger index`` command
-to run) when the requested model or catalog differs, when the stored model's weights changed since the
-build, or when the snapshot does not hash to the manifest. Out of scope: searching (``retrieval.searcher``).
+A save refuses a folder that is not an index (``retrieval.index_folder``; ``overwrite=False`` refuses
+an existing index too). A load fails with ``IndexMismatchError`` (naming each difference and the
+``cratedigger index`` command to run) when the requested model or catalog differs or the stored
+model's weights changed since the build, and with ``IndexDamagedError`` when any file is missing,
+unreadable, or disagrees with the manifest or the snapshot (``retrieval.index_checks``).
+Out of scope: searching (``retrieval.searcher``).
 """
 
 from __future__ import annotations
@@ -16,13 +19,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from retrieval.catalog import Catalog, load_catalog
-from retrieval.errors import IndexMismatchError
+from retrieval.errors import CatalogError
+from retrieval.index_checks import check_searcher_fields, read_descriptors, read_vectors, settings
+from retrieval.index_folder import CATALOG_FILE, DESCRIPTORS_FILE, VECTORS_FILE
+from retrieval.index_manifest import Damage, damage_reporter
 from retrieval.set_table import SetTable
 from retrieval.vector_index import (
     FORMAT_VERSION,
@@ -32,16 +39,15 @@ from retrieval.vector_index import (
     check_manifest,
     model_hash,
     read_manifest,
-    rebuild_hint,
 )
 
 if TYPE_CHECKING:
     from retrieval.searcher import SearchConfig, Searcher
 
 logger = logging.getLogger(__name__)
-CATALOG_FILE = "catalog.jsonl"
-DESCRIPTORS_FILE = "descriptors.json"
-VECTORS_FILE = "descriptor_vectors.npy"
+__all__ = [
+    "CATALOG_FILE", "DESCRIPTORS_FILE", "VECTORS_FILE", "base_manifest", "load_searcher", "save_searcher",
+]
 
 
 def base_manifest(catalog: Catalog, model: str, config: SearchConfig) -> dict[str, Any]:
@@ -69,10 +75,16 @@ def _dense_part(retriever: Any) -> Any:
     return getattr(retriever, "dense", None) if retriever.name == "hybrid" else None
 
 
-def save_searcher(searcher: Searcher, folder: Path) -> dict[str, Any]:
-    """Write everything ``load_searcher`` needs into ``folder`` (replaced atomically)."""
+def save_searcher(searcher: Searcher, folder: Path, overwrite: bool = True,
+                  protect: Iterable[Path] = ()) -> dict[str, Any]:
+    """Write everything ``load_searcher`` needs into ``folder`` (replaced atomically).
+
+    Raises:
+        UnsafeOutputError: ``folder`` is a file or a folder that is not an index, holds a ``protect``
+            path, or (``overwrite=False``) already holds an index; nothing is written.
+    """
     manifest = {**searcher.manifest, "sets": len(searcher.table.sets)}
-    with atomic_dir(folder) as staging:
+    with atomic_dir(folder, replace_index=overwrite, protect=protect) as staging:
         searcher.catalog.write_jsonl(staging / CATALOG_FILE)
         (staging / DESCRIPTORS_FILE).write_text(json.dumps(searcher.table.descriptors, ensure_ascii=False))
         np.save(staging / VECTORS_FILE, searcher.matcher.vectors)
@@ -114,33 +126,50 @@ def _expected(stored: dict[str, Any], model: str | None, catalog: Catalog | None
 def load_searcher(cls: type[Searcher], folder: Path, model: str | None = None,
                   catalog: Catalog | None = None) -> Searcher:
     """Rebuild a ``Searcher`` from ``folder`` (see the module docstring for the checks)."""
+    from retrieval.matching import DescriptorMatcher
     from retrieval.searcher import SearchConfig, make_encoder, make_retriever, match_config
 
     stored = read_manifest(folder, None, require_index=False)
+    known = {key: stored[key] for key in ("catalog_spec", "model_id") if isinstance(stored.get(key), str)}
+    check_searcher_fields(stored, damage_reporter(folder, known))
     expected = _expected(stored, model, catalog)
     check_manifest(stored, expected, folder)
-    hint = rebuild_hint(folder, expected)
-    snapshot, _ = load_catalog(f"jsonl:{folder / CATALOG_FILE}", name=stored.get("catalog_name"))
-    snapshot.spec = stored.get("catalog_spec", "")
-    if snapshot.content_hash() != stored.get("catalog_hash"):
-        raise IndexMismatchError(f"{folder / CATALOG_FILE} does not hash to the manifest's catalog_hash; "
-                                 f"the folder was modified. {hint}")
-    fields = {f.name for f in dataclasses.fields(SearchConfig)}
-    config = SearchConfig(**{k: v for k, v in stored.get("search_config", {}).items() if k in fields})
+    damaged = damage_reporter(folder, expected)
+    values = stored.get("search_config", {})
+    values = {"retriever": stored["retriever"], **values} if isinstance(values, dict) else values
+    config = settings(SearchConfig, values, "search_config", damaged)
+    snapshot = _read_snapshot(folder, stored, damaged)
+    table = SetTable.from_catalog(snapshot)
+    if (len(snapshot), len(table.sets)) != (stored["songs"], stored["sets"]):
+        raise damaged(f"{CATALOG_FILE} has {len(snapshot)} songs in {len(table.sets)} sets but the manifest "
+                      f"says {stored['songs']} in {stored['sets']}")
     model_id = str(stored["model_id"])
     encoder = make_encoder(model_id, config)
-    table = SetTable.from_catalog(snapshot)
-    descriptors = json.loads((folder / DESCRIPTORS_FILE).read_text(encoding="utf-8"))
-    vectors = np.load(folder / VECTORS_FILE)
-    if descriptors != table.descriptors or len(vectors) != len(descriptors):
-        raise IndexMismatchError(f"{folder}: descriptor files do not match the catalog snapshot. {hint}")
+    descriptors = read_descriptors(folder / DESCRIPTORS_FILE, damaged)
+    if descriptors != table.descriptors:
+        raise damaged(f"{DESCRIPTORS_FILE} does not match the catalog snapshot's descriptors")
+    dim = int(stored["dim"]) if "dim" in stored else encoder.dim
+    vectors = read_vectors(folder / VECTORS_FILE, len(descriptors), dim, damaged)
     retriever = make_retriever(config.retriever, model_id, encoder)
     _restore(retriever, folder, table, stored, expected)
-    from retrieval.matching import DescriptorMatcher
-
     matcher = DescriptorMatcher(descriptors, vectors, match_config(config))
     return cls(snapshot, table, retriever, encoder, matcher, config, {k: v for k, v in stored.items()
                                                                         if k not in ("created",)})
+
+
+def _read_snapshot(folder: Path, stored: dict[str, Any], damaged: Damage) -> Catalog:
+    """The catalog snapshot, which must hash to the manifest's ``catalog_hash``."""
+    path = folder / CATALOG_FILE
+    if not path.is_file():
+        raise damaged(f"{CATALOG_FILE} is missing")
+    try:
+        snapshot, _ = load_catalog(f"jsonl:{path}", name=stored["catalog_name"])
+    except CatalogError as exc:
+        raise damaged(f"{CATALOG_FILE} does not load: {exc}") from exc
+    snapshot.spec = stored.get("catalog_spec", "")
+    if snapshot.content_hash() != stored["catalog_hash"]:
+        raise damaged(f"{CATALOG_FILE} does not hash to the manifest's catalog_hash; the folder was modified")
+    return snapshot
 
 
 def _restore(retriever: Any, folder: Path, table: SetTable, stored: dict[str, Any],

@@ -12,8 +12,10 @@
 
 ``save(dir, manifest)`` writes ``index.faiss`` and ``manifest.json`` (model id and hash, catalog hash,
 index type, metric, dim, count, created) into a temporary sibling folder and renames it into place, so
-a crash never leaves a half-written index. ``load(dir, expected)`` compares the stored manifest with
-``expected`` and raises :class:`IndexMismatchError` naming each difference and the command to rebuild.
+a crash never leaves a half-written index (``retrieval.index_folder``). ``load(dir, expected)`` compares
+the stored manifest with ``expected`` and raises :class:`IndexMismatchError` naming each difference and
+the command to rebuild, or :class:`IndexDamagedError` when a file is missing, truncated or disagrees
+with the manifest (``retrieval.index_checks``).
 
 Out of scope: encoding texts (see ``retrieval.retrievers``), catalogs and songs (see ``retrieval.searcher``).
 """
@@ -30,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.errors import IndexMismatchError
 from retrieval.index_manifest import (
     CHECKED_KEYS,
     FORMAT_VERSION,
@@ -38,6 +39,7 @@ from retrieval.index_manifest import (
     MANIFEST_FILE,
     atomic_dir,
     check_manifest,
+    damage_reporter,
     model_hash,
     read_manifest,
     rebuild_hint,
@@ -270,18 +272,24 @@ class VectorIndex:
     def load(
         cls, folder: str | Path, expected: Mapping[str, Any] | None = None, config: IndexConfig | None = None
     ) -> VectorIndex:
-        """Load an index saved by ``save``; raise ``IndexMismatchError`` when it differs from ``expected``."""
+        """Load an index saved by ``save``.
+
+        Raises:
+            IndexMismatchError: no index at ``folder``, or it differs from ``expected``.
+            IndexDamagedError: a file is missing or unreadable, or disagrees with the manifest.
+        """
         import faiss
+
+        from retrieval.index_checks import check_index_fields, read_faiss, settings
 
         folder = Path(folder)
         stored = read_manifest(folder, expected)
+        damaged = damage_reporter(folder, expected)
+        check_index_fields(stored, damaged)
         check_manifest(stored, expected or {}, folder)
-        index = faiss.read_index(str(folder / INDEX_FILE))
-        if int(index.ntotal) != stored.get("count") or int(index.d) != stored.get("dim"):
-            hint = rebuild_hint(folder, expected)
-            raise IndexMismatchError(
-                f"{folder / INDEX_FILE} holds {index.ntotal} x {index.d} vectors but its manifest says "
-                f"{stored.get('count')} x {stored.get('dim')}; the folder is corrupt. {hint}"
-            )
-        stored_config = IndexConfig(**stored.get("config", {}))
+        stored_config = settings(IndexConfig, stored.get("config", {}), "config", damaged)
+        index = read_faiss(folder / INDEX_FILE, int(stored["dim"]), int(stored["count"]), damaged)
+        if (stored["index_type"] == "flat") != isinstance(index, faiss.IndexFlat):
+            raise damaged(f"{INDEX_FILE} holds an index of type {type(index).__name__}, the manifest says "
+                          f"{stored['index_type']}")
         return cls(index, stored["metric"], stored["index_type"], config or stored_config)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,63 @@ def test_cli_errors_exit_2_with_a_message(index_dir: Path, tmp_path: Path,
     assert main(["index", "--catalog", str(bad), "--out", str(tmp_path / "i")]) == 2
     assert "no usable rows (1 skipped)" in capsys.readouterr().err
     assert not (tmp_path / "i").exists()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+OUT_REFUSALS = {  # case -> (words in the error, extra arguments)
+    "the catalog's folder": ("holds the catalog being indexed", []),
+    "the current folder": ("holds the catalog being indexed", []),
+    "a plain file": ("is a file, not an index folder", []),
+    "a folder of other files": ("is a folder that is not a cratedigger index (it holds .bashrc, photos/)",
+                                []),
+    "an index, without --force": ("already holds a cratedigger index; Nothing was changed. Pass --force", []),
+    "an index holding the catalog, with --force": ("holds the catalog being indexed", ["--force"]),
+}
+
+
+@pytest.mark.parametrize("case", list(OUT_REFUSALS))
+def test_index_out_refuses_what_it_would_destroy(
+    case: str, index_dir: Path, catalog20_path: Path, tiny_model_path: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    catalog = work / "songs.jsonl"
+    shutil.copy(catalog20_path, catalog)
+    out: Path | str = {"the catalog's folder": work, "the current folder": "."}.get(case, work / "out")
+    if case == "the current folder":
+        monkeypatch.chdir(work)
+    elif case == "a plain file":
+        (work / "out").write_text("my notes\n")
+    elif case == "a folder of other files":
+        (work / "out" / "photos").mkdir(parents=True)
+        (work / "out" / ".bashrc").write_text("export X=1\n")
+        (work / "out" / "photos" / "a.jpg").write_bytes(b"jpeg")
+    elif case.startswith("an index"):
+        shutil.copytree(index_dir, work / "out")
+        catalog = work / "out" / "catalog.jsonl" if "holding" in case else catalog
+    words, extra = OUT_REFUSALS[case]
+    before = _tree(tmp_path)
+    capsys.readouterr()
+    argv = ["index", "--catalog", str(catalog), "--model", str(tiny_model_path), "--out", str(out), *extra]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out ") and words in err and "Nothing was changed" in err
+    assert _tree(tmp_path) == before
+
+
+def test_index_force_replaces_an_existing_index(index_dir: Path, catalog20_path: Path, tiny_model_path: Path,
+                                                tmp_path: Path) -> None:
+    out = tmp_path / "idx"
+    shutil.copytree(index_dir, out)
+    inode = out.stat().st_ino
+    argv = ["index", "--catalog", str(catalog20_path), "--model", str(tiny_model_path), "--out", str(out)]
+    assert main([*argv, "--force"]) == 0
+    assert out.stat().st_ino != inode and json.loads((out / "manifest.json").read_text())["songs"] == 20
+    assert [p.name for p in tmp_path.iterdir()] == ["idx"]  # no staging or old folder left
 
 
 def test_bench_at_1e3(catalog20_path: Path, tiny_model_path: Path, tmp_path: Path,
