@@ -105,7 +105,9 @@ def one_turn(engine: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
             bucket["wanted_avoided"] += [label_hit(w, avoid) for w in row["wanted"]]
             bucket["wanted_kept"] += [label_hit(w, kept) for w in row["wanted"]]
             bucket["empty_answer"].append(not (turn.result and turn.result.songs))
-    table = {f: {k: _rate(v) for k, v in m.items()} | {"n": len(m["empty_answer"])} for f, m in by_family.items()}
+    table = {
+        f: {k: _rate(v) for k, v in m.items()} | {"n": len(m["empty_answer"])} for f, m in by_family.items()
+    }
     return {"families": table, "turn_ms_p50": round(statistics.median(times), 1), "backends": dict(backends)}
 
 
@@ -156,7 +158,11 @@ def main() -> None:
     requests, dialog_rows = load("requests_*.jsonl"), load("dialogs.jsonl")
     if args.limit:
         requests, dialog_rows = requests[: args.limit], dialog_rows[: args.limit]
-    report = {"backend": args.backend, "one_turn": one_turn(engine, requests), "dialogs": dialogs(engine, dialog_rows)}
+    report = {
+        "backend": args.backend,
+        "one_turn": one_turn(engine, requests),
+        "dialogs": dialogs(engine, dialog_rows),
+    }
     engine.condenser.close()
     text = json.dumps(report, indent=1)
     if args.out:

@@ -26,6 +26,8 @@ from chat.condenser import (
     truncate,
 )
 from chat.limits import Limits
+from chat.reference_step import ReferenceOutcome, drop_artists, reference_dicts, seed, take_references
+from chat.references import ReferenceResolver
 from chat.render import reply_markdown
 from retrieval.errors import CratediggerError
 from retrieval.results import SearchResult
@@ -63,6 +65,7 @@ class TurnResult:
     notices: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     ok: bool = True
+    references: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         result = (
@@ -75,6 +78,7 @@ class TurnResult:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             **{key: result[key] for key in ("sets", "songs")},
             "search_notices": result["notices"],
+            "references": list(self.references),
         }
 
 
@@ -123,6 +127,7 @@ class ChatEngine:
         self.condenser = condenser
         self.config = config or EngineConfig()
         self._timer: EncodeTimer | None = None
+        self._references: ReferenceResolver | None = None
         encoder = getattr(searcher, "encoder", None)
         if encoder is not None:  # split search time into encode + search for the Inspect panel and benchmarks
             self._timer = encoder if isinstance(encoder, EncodeTimer) else EncodeTimer(encoder)
@@ -175,23 +180,23 @@ class ChatEngine:
             notices.append(INJECTION_ONLY)
         dialog = [*past, {"role": "user", "content": text}]
         timings: dict[str, float] = {}
-        try:
-            condensed = self.condenser.condense(dialog).expanded()
-        except EmptyDialogError as exc:
-            reply = f"{INJECTION_ONLY} {EMPTY_REPLY}" if str(exc) == INJECTION_ONLY else EMPTY_REPLY
-            return TurnResult(reply, notices=notices, ok=False)
-        except Exception:  # noqa: BLE001 - the edge: log it, answer kindly
-            logger.exception("condensing failed")
-            return TurnResult(ERROR_REPLY, notices=notices, ok=False)
+        refs, dialog = self._take_references(dialog)
+        notices += refs.notices if refs else []
+        condensed, failed = self._condense(dialog, refs, notices)
+        if condensed is None:
+            return failed
         timings["condense"] = _ms(started)
         notices += [n for n in condensed.notices if n not in notices]
         t0 = time.perf_counter()
         if self._timer is not None:
             self._timer.take_ms()
+        left_out = refs.left_out_artists if refs else []
         try:
             result = self.searcher.search(
-                condensed.request, k=self.config.k, include=condensed.include, avoid=condensed.avoid
+                condensed.request, k=self.config.k + self._songs_by(left_out), include=condensed.include,
+                avoid=condensed.avoid,
             )
+            result = drop_artists(result, left_out, self.config.k)
         except CratediggerError as exc:
             return TurnResult(f"I could not search for that: {exc}", condensed, notices=notices, ok=False)
         except Exception:  # noqa: BLE001
@@ -210,7 +215,51 @@ class ChatEngine:
         reply = reply_markdown(result, condensed, notices, k=self.config.k)
         timings["render"] = _ms(t0)
         timings["total"] = _ms(started)
-        return TurnResult(reply, condensed, result, notices, timings)
+        return TurnResult(reply, condensed, result, notices, timings, references=reference_dicts(refs))
+
+    def _resolver(self) -> ReferenceResolver | None:
+        catalog = getattr(self.searcher, "catalog", None)
+        if self._references is None and catalog is not None and getattr(catalog, "songs", None):
+            self._references = ReferenceResolver(catalog.songs)
+        return self._references
+
+    def _take_references(
+        self, dialog: list[dict[str, str]]
+    ) -> tuple[ReferenceOutcome | None, list[dict[str, str]]]:
+        resolver = self._resolver()
+        if resolver is None:
+            return None, dialog
+        return take_references(resolver, dialog)
+
+    def _songs_by(self, artists: list[str]) -> int:
+        resolver = self._resolver()
+        if resolver is None or not artists:
+            return 0
+        return min(sum(1 for s in resolver.songs.values() if s.artist in set(artists)), 100)
+
+    def _condense(
+        self, dialog: list[dict[str, str]], refs: ReferenceOutcome | None, notices: list[str]
+    ) -> tuple[CondensedRequest | None, TurnResult]:
+        """The condensed (and reference-seeded) request, or None and the reply that says why not."""
+        condensed: CondensedRequest | None = None
+        reason = "no music request found"
+        try:
+            if any(m["role"] == "user" for m in dialog):
+                condensed = self.condenser.condense(dialog).expanded()
+        except EmptyDialogError as exc:
+            reason = str(exc)
+        except Exception:  # noqa: BLE001 - the edge: log it, answer kindly
+            logger.exception("condensing failed")
+            return None, TurnResult(ERROR_REPLY, notices=notices, ok=False)
+        if refs is not None:
+            condensed = seed(condensed, refs)
+        if condensed is not None:
+            return condensed, TurnResult("")
+        if refs is not None and refs.unknown:
+            return None, TurnResult(" ".join(refs.notices), notices=notices, ok=False,
+                                    references=reference_dicts(refs))
+        reply = f"{INJECTION_ONLY} {EMPTY_REPLY}" if reason == INJECTION_ONLY else EMPTY_REPLY
+        return None, TurnResult(reply, notices=notices, ok=False)
 
 
 def limit_torch_threads(n: int | None) -> None:

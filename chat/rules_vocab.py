@@ -193,8 +193,8 @@ NEG_CUE = re.compile(rf"\b(?:{NEG_CUE_WORDS})\b")
 NEGATION = re.compile(
     r"^(?:(?:but|and|also|just|please|preferably|ideally|oh|ok(?:ay)?|i'?d prefer|i'?m|im|it|that|"
     r"which|music that|songs that|something that|stuff that)\s+)*"
-    r"(?:not a (?:big |huge )?fan of|not really into|not into|no|not|without|w/o|avoid|skip|minus|sans|except|"
-    r"exclude|remove|leave out|cut out|cut|ditch|scrap|lose|drop|get rid of|no more|nothing with|"
+    r"(?:not a (?:big |huge )?fan of|not really into|not into|no|not|without|w/o|avoid|skip|minus|sans|"
+    r"except|exclude|remove|leave out|cut out|cut|ditch|scrap|lose|drop|get rid of|no more|nothing with|"
     r"nothing that has|nothing too|nothing|anything but|never|hate|can'?t stand|(?:so )?tired of|sick of|"
     r"(?:so )?over|"
     r"don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|i don'?t want|i do not want|"
