@@ -33,28 +33,36 @@ _CANON = {
 
 
 def _words(text: str) -> set[str]:
+    """Words of a label or term: lowercase, hyphens joined ("auto-tune" = "autotune"), plurals and
+    decades folded ("ballads" = "ballad", "80s" = "1980s"), vocal words canonical."""
     out = set()
-    for word in re.findall(r"[a-z0-9']+", text.lower()):
+    for word in re.findall(r"[a-z0-9']+", re.sub(r"(?<=\w)-(?=\w)", "", text.lower())):
         word = re.sub(r"^(\d0)'?s$", lambda m: "19" + m[1] + "s", word)  # 80s -> 1980s
         word = _CANON.get(word, word)
+        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "0s")) and word != "vocals":
+            word = word[:-1]
         if word:
             out.add(word)
     return out
 
 
-def label_hit(label: str, terms: list[str]) -> bool:
-    """Does one of ``terms`` name ``label``? ("rap vocals" names "vocals"; "acoustic piano" not "drums").
+def label_hit(label: str, terms: list[str], broader_only: bool = False) -> bool:
+    """Does one of ``terms`` name ``label``? ("male vocal" names "vocals"; "acoustic piano" not "drums").
+    With ``broader_only`` a term must be as broad as the label: avoiding "smooth jazz" does not avoid
+    the wanted "jazz" (used for wrongly avoided wanted descriptors).
 
     Example:
         >>> label_hit("vocals", ["no singing", "male vocal"]), label_hit("1980s", ["80s"])
         (True, True)
+        >>> label_hit("jazz", ["smooth jazz"], broader_only=True)
+        False
     """
     want = _words(label)
     if not want:
         return False
     for term in terms:
         got = _words(term)
-        if got and (want <= got or got <= want):
+        if got and (got <= want or (not broader_only and want <= got)):
             return True
     return False
 
@@ -102,7 +110,7 @@ def one_turn(engine: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
         for family in ("all", row["family"]):
             bucket = by_family[family]
             bucket["rejected_avoided"] += [label_hit(r, avoid) for r in row["rejected"]]
-            bucket["wanted_avoided"] += [label_hit(w, avoid) for w in row["wanted"]]
+            bucket["wanted_avoided"] += [label_hit(w, avoid, broader_only=True) for w in row["wanted"]]
             bucket["wanted_kept"] += [label_hit(w, kept) for w in row["wanted"]]
             bucket["empty_answer"].append(not (turn.result and turn.result.songs))
     table = {

@@ -38,7 +38,7 @@ _LEAD = re.compile(
 _CUE = re.compile(
     r"\b(?:no|not|without|more|less|instead of|replace|swap|avoid|skip|don'?t|minus|add|also|too|as well|"
     r"in there|bonus|extra|should|needs?|must|thinking|include|throw in|toss in|plus|with|rather|drop|"
-    rf"scratch|leave out|ditch|lose)\b|{V.NEG_CUE.pattern}"
+    rf"scratch|leave out|ditch|lose|in place of|where|rather than|over|into|better than)\b|{V.NEG_CUE.pattern}"
 )
 
 
@@ -105,6 +105,9 @@ class _State:
 
 def _normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"\b(?:anything|everything|all) but\b", "anything except", text)
+    text = re.sub(r"\b(noth|someth|anyth|scream|sing)in\b", r"\1ing", text)
+    text = re.sub(r"\u6b4c\u306a\u3057", " no vocals ", text)  # Japanese "without singing"
     for emoji, word in V.EMOJI.items():
         text = text.replace(emoji, f" {word} ")
     for compound in V.COMPOUNDS:
@@ -114,19 +117,26 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\bw/o\b", " without ", text)
     text = re.sub(r"\bw/", " with ", text)
     text = re.sub(r"\b([a-z]+)-free\b", r"no \1", text)  # "vocal-free" -> "no vocal"
+    text = re.sub(  # "leave the drums out", "keep horns out of it" -> "no drums"
+        r"\b(?:leave|keep)\s+(?:the\s+|any\s+|all\s+)?([a-z_' -]+?)\s+out\b(?:\s+of\s+(?:it|this|there))?",
+        r"no \1", text,
+    )
     return " ".join(text.split())
 
 
 def _is_new_topic(text: str) -> bool:
+    """A later turn replaces the request only when it says so ("now some metal", "switch to jazz",
+    "jazz instead", "play me some blues" with nothing that refines); otherwise it refines (issue 11:
+    follow-ups such as "nordic jazz, upright bass" used to replace the request instead of adding to it)."""
     if re.search(r"\binstead\b(?! of)", text) and not any(p.search(text) for p in V.REPLACEMENTS):
+        return True
+    if V.TOPIC_SWITCH.match(text):
         return True
     verb = V.REQUEST_VERB.match(text)
     if verb:
         rest = _LEAD.sub("", text[verb.end() :].strip())
         return not (V.REFINE_START.match(rest) or _CUE.search(rest) or _has_comparative(rest))
-    if V.REFINE_START.match(text) or _CUE.search(text) or _has_comparative(text):
-        return False
-    return len(descriptor(text).split()) >= 3
+    return False
 
 
 def _has_comparative(text: str) -> bool:

@@ -68,11 +68,35 @@ SYNONYMS: dict[str, str] = {
     "beat": "beats",
     "sax": "saxophone",
     "synths": "synth",
+    "autotune": "auto-tune",
+    "rapping": "rap vocals",
+    "rap": "rap vocals",
+    "rapper": "rap vocals",
+    "sings": "vocals",
+    "sings on it": "vocals",
+    "singing on it": "vocals",
+    "vocalist": "vocals",
+    "voces": "vocals",
+    "voz": "vocals",
+    "voce": "vocals",
+    "voix": "vocals",
+    "stimme": "vocals",
+    "gesang": "vocals",
+    "letras": "vocals",
+    "paroles": "vocals",
+    "testo": "vocals",
+    "saxophon": "saxophone",
+    "saxofon": "saxophone",
+    "accordéon": "accordion",
+    "akkordeon": "accordion",
+    "reggaetón": "reggaeton",
+    "screamin": "screaming",
+    "screamed": "screaming",
+    "vocalists": "vocals",
     "synthesizer": "synth",
     "synthesizers": "synth",
     "singin": "vocals",
     "vox": "vocals",
-    "rap": "rap",
     "80s": "1980s",
     "70s": "1970s",
     "60s": "1960s",
@@ -178,6 +202,11 @@ REQUEST_VERB = re.compile(
     r"can you (?:play|find|recommend|suggest)|could you (?:play|find|recommend|suggest)|put on|"
     r"can i (?:get|have)|do you have|any)\b"
 )
+TOPIC_SWITCH = re.compile(
+    r"^(?:(?:ok(?:ay)?|alright|so|hmm+|well|actually|right)[, ]+)*(?:now|next)\s+(?:some|something|play|give|for|i want)\b"
+    r"|^(?:(?:ok(?:ay)?|alright|so|actually)[, ]+)*(?:switch|change)\s+(?:it\s+)?to\b|\bnew request\b"
+    r"|^(?:ok(?:ay)?[, ]+)?(?:totally|completely) different\b"
+)
 REFINE_START = re.compile(
     r"^(?:(?:the )?same|similar|with|add|also|and|plus|but|include|make it|more|less|no|not|without|even)\b"
 )
@@ -187,7 +216,9 @@ NEG_CUE_WORDS = (
     r"get rid of|no more|nothing|anything but|never|hate|can'?t stand|not a fan of|not into|not really into|"
     r"tired of|sick of|so over|over|don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|"
     r"i don'?t want|i do not want|shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|"
-    r"arent|wasn'?t|not too|nothing too|nothing with|nothing that has|no (?:real )?need for"
+    r"arent|wasn'?t|not too|nothing too|nothing with|nothing that has|no (?:real )?need for|hold the|zero|"
+    r"don'?t give me(?: anything)?|nobody|no one|better than|sin|sans|ohne|senza|pas de|nada de|sem|zonder|"
+    r"geen|kein|keine|keinen|nicht|niente|utan"
 )
 NEG_CUE = re.compile(rf"\b(?:{NEG_CUE_WORDS})\b")
 NEGATION = re.compile(
@@ -198,7 +229,9 @@ NEGATION = re.compile(
     r"nothing that has|nothing too|nothing|anything but|never|hate|can'?t stand|(?:so )?tired of|sick of|"
     r"(?:so )?over|"
     r"don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|i don'?t want|i do not want|"
-    r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t)\s+"
+    r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t|hold|zero|"
+    r"don'?t give me(?: anything)?|(?:would )?(?:suit it |be )?better than|nobody|no one|sin|sans|ohne|"
+    r"senza|pas de|nada de|sem|zonder|geen|kein|keine|keinen|nicht|niente|utan)\s+"
     r"(?:any\s+|the\s+|more\s+|too\s+|so\s+|from\s+the\s+|from\s+|of\s+|a\s+|an\s+|really\s+)*(?P<x>.+)$"
 )
 # Words that trail a negated or added term and are not part of it ("nothing with synths in it").
@@ -213,6 +246,9 @@ LESS = re.compile(
     r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*less\s+(?P<x>.+)$"
 )
 REPLACEMENTS = (
+    re.compile(r"(?P<y>[^,.;!?]+?)\s+(?:in place of|where)\s+(?:the\s+)?(?P<x>[^,.;!?]+?)(?:\s+(?:is|was|were|are))?"
+               r"\s*(?=$|[,.;!?])"),
+    re.compile(r"\bturn\s+(?:the\s+)?(?P<x>[^,.;!?]+?)\s+into\s+(?P<y>[^,.;!?]+)"),
     re.compile(  # "let's drop the guitar and go with piano instead", "scratch the strings, go brass"
         r"\b(?:let'?s\s+)?(?:drop|lose|ditch|scratch|scrap|skip|cut|swap out|forget|kill)\s+(?:the\s+)?"
         r"(?P<x>[^,.;!?]+?)\s*(?:,|\band\b)\s*(?:let'?s\s+)?(?:go|switch|use|try|make it|do|bring in|add)"
@@ -252,5 +288,6 @@ FILLER = re.compile(
     r"tonight|right now|to hear|to listen to|listen to|bonus points|extra points|points|thinking|think|"
     r"should|needs?|must|has to|it'?s|throw in|toss in|ideally|preferably|yeah|yes|yep|lol|haha|idk|tbh|"
     r"ngl|recs?|recommendations?|suggestions?|looking|searching|hunting|vibes?|feel|feeling|put|some more|"
-    r"from|mood|kinda|sorta|type|style|genre|sound|sounding|that has|that have|featuring|feature)\b"
+    r"from|mood|kinda|sorta|type|style|genre|sound|sounding|that has|that have|featuring|feature|suit|"
+    r"suits|rather|only)\b"
 )
