@@ -38,7 +38,8 @@ _LEAD = re.compile(
 _CUE = re.compile(
     r"\b(?:no|not|without|more|less|instead of|replace|swap|avoid|skip|don'?t|minus|add|also|too|as well|"
     r"in there|bonus|extra|should|needs?|must|thinking|include|throw in|toss in|plus|with|rather|drop|"
-    rf"scratch|leave out|ditch|lose|in place of|where|rather than|over|into|better than)\b|{V.NEG_CUE.pattern}"
+    r"scratch|leave out|ditch|lose|in place of|where|rather than|over|into|better than)\b|"
+    + V.NEG_CUE.pattern
 )
 
 

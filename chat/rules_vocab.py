@@ -203,7 +203,8 @@ REQUEST_VERB = re.compile(
     r"can i (?:get|have)|do you have|any)\b"
 )
 TOPIC_SWITCH = re.compile(
-    r"^(?:(?:ok(?:ay)?|alright|so|hmm+|well|actually|right)[, ]+)*(?:now|next)\s+(?:some|something|play|give|for|i want)\b"
+    r"^(?:(?:ok(?:ay)?|alright|so|hmm+|well|actually|right)[, ]+)*(?:now|next)\s+"
+    r"(?:some|something|play|give|for|i want)\b"
     r"|^(?:(?:ok(?:ay)?|alright|so|actually)[, ]+)*(?:switch|change)\s+(?:it\s+)?to\b|\bnew request\b"
     r"|^(?:ok(?:ay)?[, ]+)?(?:totally|completely) different\b"
 )
@@ -246,8 +247,10 @@ LESS = re.compile(
     r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*less\s+(?P<x>.+)$"
 )
 REPLACEMENTS = (
-    re.compile(r"(?P<y>[^,.;!?]+?)\s+(?:in place of|where)\s+(?:the\s+)?(?P<x>[^,.;!?]+?)(?:\s+(?:is|was|were|are))?"
-               r"\s*(?=$|[,.;!?])"),
+    re.compile(
+        r"(?P<y>[^,.;!?]+?)\s+(?:in place of|where)\s+(?:the\s+)?(?P<x>[^,.;!?]+?)"
+        r"(?:\s+(?:is|was|were|are))?\s*(?=$|[,.;!?])"
+    ),
     re.compile(r"\bturn\s+(?:the\s+)?(?P<x>[^,.;!?]+?)\s+into\s+(?P<y>[^,.;!?]+)"),
     re.compile(  # "let's drop the guitar and go with piano instead", "scratch the strings, go brass"
         r"\b(?:let'?s\s+)?(?:drop|lose|ditch|scratch|scrap|skip|cut|swap out|forget|kill)\s+(?:the\s+)?"
