@@ -47,8 +47,9 @@ SAVE_DRAFT = (
     "return [m, h, t]; }"
 )
 DROP_DRAFT = "() => { try { localStorage.removeItem('cratedigger-draft'); } catch (e) {} }"
-LOAD_DRAFT = (
-    "() => { try { return localStorage.getItem('cratedigger-draft') || ''; } catch (e) { return ''; } }"
+LOAD_DRAFT = (  # never over what the listener already typed while the page was loading
+    "(typed) => { if (typed) { return typed; } "
+    "try { return localStorage.getItem('cratedigger-draft') || ''; } catch (e) { return ''; } }"
 )
 
 
@@ -138,8 +139,11 @@ def make_handlers(engine: ChatEngine) -> tuple[Any, Any, Any]:
     return ui_turn, new_chat, recommend
 
 
-def restore_dialog(saved: Any) -> list[dict[str, Any]]:
-    """The dialog kept in the browser (after a reload or a server restart), if it is well-formed."""
+def restore_dialog(saved: Any, shown: Any = None) -> list[dict[str, Any]]:
+    """The dialog kept in the browser (after a reload or a server restart), if it is well-formed; a chat
+    the listener already started on this page is kept as it is."""
+    if isinstance(shown, list) and shown:
+        return shown
     if not isinstance(saved, list):
         return []
     return [m for m in saved if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
@@ -223,8 +227,8 @@ def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
             ui_turn, [box, chatbot, turns], outputs, api_visibility="private", js=SAVE_DRAFT
         ).success(None, None, None, js=DROP_DRAFT, api_visibility="private")
         clear.click(new_chat, None, outputs, api_visibility="private")
-        demo.load(restore_dialog, [saved], [chatbot], api_visibility="private").then(
-            None, None, [box], js=LOAD_DRAFT, api_visibility="private"
+        demo.load(restore_dialog, [saved, chatbot], [chatbot], api_visibility="private").then(
+            None, [box], [box], js=LOAD_DRAFT, api_visibility="private"
         )
         gr.api(recommend, api_name="recommend")
     demo.queue(default_concurrency_limit=config.concurrency, max_size=config.max_queue)

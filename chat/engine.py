@@ -192,11 +192,7 @@ class ChatEngine:
             self._timer.take_ms()
         left_out = refs.left_out_artists if refs else []
         try:
-            result = self.searcher.search(
-                condensed.request, k=self.config.k + self._songs_by(left_out), include=condensed.include,
-                avoid=condensed.avoid,
-            )
-            result = drop_artists(result, left_out, self.config.k)
+            result = self._search(condensed, left_out, notices)
         except CratediggerError as exc:
             return TurnResult(f"I could not search for that: {exc}", condensed, notices=notices, ok=False)
         except Exception:  # noqa: BLE001
@@ -216,6 +212,20 @@ class ChatEngine:
         timings["render"] = _ms(t0)
         timings["total"] = _ms(started)
         return TurnResult(reply, condensed, result, notices, timings, references=reference_dicts(refs))
+
+    def _search(self, condensed: CondensedRequest, left_out: list[str], notices: list[str]) -> SearchResult:
+        """Search, leave out artists; if avoiding left nothing, relax the avoid list and say so."""
+        k = self.config.k + self._songs_by(left_out)
+        req, include = condensed.request, condensed.include
+        result = drop_artists(self.searcher.search(req, k=k, include=include, avoid=condensed.avoid),
+                              left_out, self.config.k)
+        if result.songs or not condensed.avoid:
+            return result
+        notices.append(
+            f"Every song that matched carries something you wanted to avoid ({', '.join(condensed.avoid)}), "
+            "so these are the closest ones anyway."
+        )
+        return drop_artists(self.searcher.search(req, k=k, include=include), left_out, self.config.k)
 
     def _resolver(self) -> ReferenceResolver | None:
         catalog = getattr(self.searcher, "catalog", None)

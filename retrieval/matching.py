@@ -10,9 +10,12 @@
 * ``avoid`` (a term such as "vocals"): a descriptor is avoided when it is not negated ("no vocals",
   "without drums", "vocal-free") and either (a) the term, or a word of its family (``AVOID_FAMILIES``:
   "vocals" also covers voice, singer, choir, rap...), occurs in it as whole stemmed words, or (b) its
-  cosine to the term is at least the avoid threshold. Cosine alone does not separate "choir" (0.65 to
-  "vocals" with MiniLM) from "instrumental" (0.60), hence the family lexicon; the semantic threshold
-  then only catches close paraphrases ("electronica" for "electronic", "guitars" for "guitar").
+  cosine to the term is at least the avoid threshold *and* it contains the term's head word, or the
+  cosine is at least the strict threshold (``avoid_strict_z``). Cosine alone does not separate "choir"
+  (0.65 to "vocals" with MiniLM) from "instrumental" (0.60), nor "acoustic guitar" (0.70 to "acoustic
+  drums" with the shipped model) from "electronica" (0.70 to "electronic"), hence the family lexicon and
+  the head word; a word that only modifies another instrument ("nylon-string guitar" for "strings",
+  "drum and bass" for "drums") does not count (``INSTRUMENT_NOUNS``).
 * Thresholds adapt to the model: cosine scales differ a lot between models (unrelated descriptors
   average 0.22 with MiniLM, 0.62 with a 2-layer cut of it), so each threshold is ``mean + z * std`` of
   the cosine between random pairs of the catalog's descriptors. ``avoid_z = 4.3`` gives 0.72 with
@@ -66,7 +69,19 @@ AVOID_FAMILIES: dict[str, tuple[str, ...]] = {
     "guitar": ("guitar", "guitars", "guitarist"),
     "drums": ("drum", "drums", "drummer", "drumming", "drum kit"),
     "piano": ("piano", "pianist", "keys"),
+    "saxophone": ("saxophone", "sax", "saxophonist"),
+    "violin": ("violin", "fiddle", "violinist"),
 }
+# Nouns that head a descriptor: a term that only modifies one of them ("string" in "nylon-string guitar",
+# "chorus" in "chorus-effect guitar riff", "drum" in "drum and bass") does not rule the descriptor out.
+INSTRUMENT_NOUNS = frozenset(
+    (
+        "guitar", "piano", "bass", "drum", "synth", "organ", "violin", "cello", "viola", "saxophone", "sax",
+        "trumpet", "horn", "trombone", "flute", "clarinet", "harp", "banjo", "ukulele", "mandolin",
+        "accordion", "harmonica", "keyboard", "melodica", "sitar", "marimba", "vibraphone", "xylophone",
+        "tuba", "oboe", "bassoon",
+    )
+)
 
 
 @dataclass
@@ -77,6 +92,8 @@ class MatchConfig:
     avoid_z: float = 4.3
     match_threshold: float | None = None
     avoid_threshold: float | None = None
+    avoid_strict_z: float = 7.5  # a semantic-only avoid hit that shares no word with the term needs this
+    avoid_strict_threshold: float | None = None
 
 
 def similarity_stats(vectors: np.ndarray, sample: int = 1500, seed: int = 0) -> tuple[float, float]:
@@ -135,6 +152,22 @@ def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
+def _rules_out(desc: tuple[str, ...], needle: tuple[str, ...], allowed: set[str]) -> bool:
+    """``needle`` occurs in ``desc`` and is not just a modifier of another instrument named after it.
+
+    Example:
+        >>> _rules_out(("nylon", "string", "guitar"), ("string",), {"string"})
+        False
+        >>> _rules_out(("orchestral", "string"), ("string",), {"string"})
+        True
+    """
+    n = len(needle)
+    for i in range(len(desc) - n + 1):
+        if desc[i : i + n] == needle:
+            return not any(w in INSTRUMENT_NOUNS and w not in allowed for w in desc[i + n :])
+    return False
+
+
 class DescriptorMatcher:
     """Similarities between request phrases and a catalog's unique descriptors.
 
@@ -163,6 +196,8 @@ class DescriptorMatcher:
         auto_avoid = round(mean + self.config.avoid_z * std, 4) if std else 0.72
         self.match_threshold: float = self.config.match_threshold or auto_match
         self.avoid_threshold: float = self.config.avoid_threshold or auto_avoid
+        auto_strict = round(mean + self.config.avoid_strict_z * std, 4) if std else 0.85
+        self.avoid_strict: float = self.config.avoid_strict_threshold or auto_strict
         self._index = {d: i for i, d in enumerate(self.descriptors)}
         self._stems = [stems(d) for d in self.descriptors]
         self._negated = np.array([is_negated(d) for d in self.descriptors], dtype=bool)
@@ -201,10 +236,17 @@ class DescriptorMatcher:
     def avoided(self, term: str, term_vec: np.ndarray) -> dict[int, float]:
         """Descriptor rows that ``term`` rules out, with their cosine to the term."""
         sims = self.vectors @ np.asarray(term_vec, dtype=np.float32).reshape(-1)
-        hit = (sims >= self.avoid_threshold) & ~self._negated
         words = [stems(w) for w in {term.lower(), *AVOID_FAMILIES.get(term.lower().strip(), ())}]
         words = [w for w in words if w]
-        for i, desc_stems in enumerate(self._stems):
-            if not hit[i] and not self._negated[i] and any(_contains(desc_stems, w) for w in words):
-                hit[i] = True
+        allowed = {s for w in words for s in w}
+        head = stems(term)[-1:] if stems(term) else ()
+        joined = "".join(stems(term))  # "autotune" is "auto-tune"
+        hit = np.zeros(len(self.descriptors), dtype=bool)
+        for i in np.flatnonzero(~self._negated):
+            desc = self._stems[i]
+            lexical = any(_rules_out(desc, w, allowed) for w in words) or "".join(desc) == joined
+            close = sims[i] >= self.avoid_strict or (  # a close paraphrase ("synthesizers" for "synth")
+                sims[i] >= self.avoid_threshold and bool(head) and _rules_out(desc, head, allowed)
+            )
+            hit[i] = lexical or close
         return {int(i): round(float(sims[i]), 4) for i in np.flatnonzero(hit)}

@@ -165,3 +165,20 @@ def test_music_requests_that_look_like_injections_are_served(
         assert INJECTION_ONLY not in last.reply
     if "forget" in turns[-1] or "disregard" in turns[-1]:
         assert "metal" not in last.condensed.request  # the old request is not re-served
+
+
+class AvoidEverythingSearcher(FakeSearcher):
+    """Every song carries an avoided descriptor: with ``avoid`` the search finds nothing."""
+
+    def search(self, query: str, k: int = 10, include: Any = (), avoid: Any = ()) -> SearchResult:
+        result = super().search(query, k, include, avoid)
+        return SearchResult(query, result.sets, [] if avoid else result.songs, [])
+
+
+def test_avoid_that_removes_everything_is_relaxed_and_said() -> None:
+    searcher = AvoidEverythingSearcher()
+    turn = ChatEngine(searcher, RulesCondenser()).respond("steel drums, no vocals", [])
+    assert turn.ok and turn.result is not None and turn.result.songs  # never zero songs because of avoid
+    assert [c[3] for c in searcher.calls] == [("vocals",), ()]
+    relaxed = "Every song that matched carries something you wanted to avoid (vocals)"
+    assert any(relaxed in n for n in turn.notices)

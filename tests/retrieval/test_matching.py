@@ -44,10 +44,26 @@ def test_avoid_uses_family_lexicon_threshold_and_negation() -> None:
     m = _matcher()
     term_vec = np.array([1.0, 0.0], dtype=np.float32)  # "vocals" along 0 degrees
     hit = {m.descriptors[i] for i in m.avoided("vocals", term_vec)}
-    # male vocals: word match; choir: family; voice-like synth: cos(20deg)=0.94 >= 0.9;
+    # male vocals: word match; choir: family; voice-like synth: cos(20deg)=0.94 >= 0.9 but "voice" only
+    # modifies an instrument and the strict threshold (mean + 7.5 std > 1 here) is not reached;
     # no vocals: negated (kept); instrumental: cos 0 and no word match; piano: opposite
-    assert hit == {"male vocals", "choir", "voice-like synth"}
+    assert hit == {"male vocals", "choir"}
     assert m.avoided("vocals", term_vec)[0] == pytest.approx(1.0)
+
+
+def test_precise_avoid_head_words_and_modifiers() -> None:
+    descs = ["acoustic guitar", "acoustic drums", "nylon-string guitar", "orchestral strings",
+             "drum and bass", "auto-tune", "synthesizers"]
+    vecs = np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (len(descs), 1))  # all "similar" (cos 1)
+    m = DescriptorMatcher(descs, vecs, MatchConfig(avoid_threshold=0.5, avoid_strict_threshold=1.5))
+    term = np.array([1.0, 0.0], dtype=np.float32)
+
+    def hit(t: str) -> set[str]:
+        return {m.descriptors[i] for i in m.avoided(t, term)}
+
+    assert hit("acoustic drums") == {"acoustic drums"}  # "acoustic piano" is no "acoustic drums"
+    assert hit("strings") == {"orchestral strings"}  # not the strings of a guitar
+    assert "drum and bass" not in hit("drums") and hit("autotune") == {"auto-tune"}
 
 
 def test_match_and_coverage() -> None:
