@@ -228,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from chat.commands import local_llm_ready
-    from chat.engine import ChatEngine, limit_torch_threads
+    from chat.encode_timer import limit_torch_threads
+    from chat.engine import ChatEngine
     from chat.index_cache import load_searcher
 
     catalogs = ["demo"] if args.quick else args.catalogs.split(",")

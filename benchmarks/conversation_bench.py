@@ -74,12 +74,14 @@ def load(name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _engine(backend: str) -> Any:
+def _engine(backend: str, cooldown_s: float = 30.0) -> Any:
     from chat.commands import build_condenser, wait_for_local_server
-    from chat.engine import ChatEngine, EngineConfig, limit_torch_threads
+    from chat.encode_timer import limit_torch_threads
+    from chat.engine import ChatEngine, EngineConfig
     from chat.index_cache import load_searcher
 
     condenser = build_condenser(backend, timeout_s=30.0)
+    condenser.config.cooldown_s = cooldown_s
     for part in condenser.backends:
         if hasattr(part, "load"):
             part.load(wait=False)
@@ -123,8 +125,9 @@ def _carries(song: Any, label: str) -> bool:
     return label_hit(label, list(song.song.descriptors))
 
 
-def dialogs(engine: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Target in top 10 after the dialog vs after the single request; avoided labels honoured."""
+def dialogs(engine: Any, rows: list[dict[str, Any]], use_state: bool = False) -> dict[str, Any]:
+    """Target in top 10 after the dialog vs after the single request; avoided labels honoured. With
+    ``use_state`` each turn gets the previous turn's dialog state instead of the history (the page's path)."""
     by_family: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     times = []
     for row in rows:
@@ -132,7 +135,8 @@ def dialogs(engine: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
         turn = None
         for text in row["turns"]:
             started = time.perf_counter()
-            turn = engine.respond(text, history)
+            state = turn.state if use_state and turn is not None else None
+            turn = engine.respond(text, [] if use_state else history, state=state)
             times.append((time.perf_counter() - started) * 1000)
             history += [{"role": "user", "content": text}, {"role": "assistant", "content": turn.reply}]
         single = engine.respond(row["single"], [])
@@ -161,15 +165,20 @@ def main() -> None:
     parser.add_argument("--backend", default="rules", choices=("rules", "local", "vllm", "auto"))
     parser.add_argument("--limit", type=int, default=0, help="only the first N rows of each set")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--state", action="store_true", help="dialogs pass the state, not the history")
+    parser.add_argument(
+        "--cooldown", type=float, default=30.0, help="seconds a failed backend rests (0: never)"
+    )
     args = parser.parse_args()
-    engine = _engine(args.backend)
+    engine = _engine(args.backend, args.cooldown)
     requests, dialog_rows = load("requests_*.jsonl"), load("dialogs.jsonl")
     if args.limit:
         requests, dialog_rows = requests[: args.limit], dialog_rows[: args.limit]
     report = {
         "backend": args.backend,
         "one_turn": one_turn(engine, requests),
-        "dialogs": dialogs(engine, dialog_rows),
+        "dialogs": dialogs(engine, dialog_rows, use_state=args.state),
+        "dialog_input": "state" if args.state else "history",
     }
     engine.condenser.close()
     text = json.dumps(report, indent=1)

@@ -20,9 +20,12 @@ from typing import Any
 
 import gradio as gr
 
-from chat.engine import ERROR_REPLY, ChatEngine, TurnResult
+from chat.engine import ChatEngine
+from chat.handlers import browser_secret, make_handlers, restore_dialog
 from chat.limits import BodyLimit, Limits
-from chat.render import SET_HEADERS, SONG_HEADERS, set_rows, song_rows, timing_markdown
+from chat.render import SET_HEADERS, SONG_HEADERS
+
+__all__ = ["AppConfig", "build_app", "launch_app", "make_handlers"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,91 +85,6 @@ class AppConfig:
     browser_secret: str | None = None
 
 
-def _inspect_outputs(turn: TurnResult, turns: list[dict[str, Any]]) -> tuple[Any, ...]:
-    request = {
-        "turn": len(turns),
-        **(turn.condensed.to_dict() if turn.condensed else {}),
-        "notices": turn.notices,
-    }
-    sets = set_rows(turn.result) if turn.result else []
-    songs = song_rows(turn.result) if turn.result else []
-    timing = timing_markdown(turn.timings_ms, turn.condensed.backend if turn.condensed else "")
-    return request, sets, songs, timing
-
-
-def make_handlers(engine: ChatEngine) -> tuple[Any, Any, Any]:
-    """The UI turn handler, the New-chat handler and the API function, bound to ``engine``."""
-
-    def ui_turn(
-        message: str, history: list[Any] | None, turns: list[dict[str, Any]] | None
-    ) -> tuple[Any, ...]:
-        history, turns = list(history or []), list(turns or [])
-        if not isinstance(message, str) or not message.strip():
-            gr.Warning("Type what music you would like first.")
-            return (message, history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), turns, gr.skip())
-        text, _ = engine.clean_message(message)  # the history keeps what was read, not a 50 MB paste
-        try:
-            turn = engine.respond(message, history)
-        except Exception:  # noqa: BLE001 - the edge: never show a stack trace
-            logger.exception("turn failed")
-            turn = TurnResult(ERROR_REPLY, ok=False)
-        history += [{"role": "user", "content": text}, {"role": "assistant", "content": turn.reply}]
-        if turn.condensed:
-            turns.append(turn.condensed.to_dict())
-        return ("", history, *_inspect_outputs(turn, turns), turns, history)
-
-    def new_chat() -> tuple[Any, ...]:
-        return ("", [], None, [], [], "", [], [])
-
-    def recommend(message: str, history: list | None = None) -> tuple[str, dict]:
-        """Recommend songs. message: the new user message; history: earlier messages
-        ([{"role": "user"|"assistant", "content": ...}]). Returns the reply (Markdown) and the results."""
-        if not isinstance(message, str):
-            raise gr.Error(f"message must be text (a string), got {type(message).__name__}")
-        if not message.strip():
-            raise gr.Error("Empty message: send words describing the music you want, e.g. 'calm piano'.")
-        if history is not None and not isinstance(history, list):
-            raise gr.Error(
-                f"history must be a list of {{role, content}} messages, got {type(history).__name__}"
-            )
-        try:
-            turn = engine.respond(message, history or [])
-        except Exception as exc:  # noqa: BLE001
-            logger.exception("API turn failed")
-            raise gr.Error(ERROR_REPLY) from exc
-        return turn.reply, turn.to_dict()
-
-    return ui_turn, new_chat, recommend
-
-
-def restore_dialog(saved: Any, shown: Any = None) -> list[dict[str, Any]]:
-    """The dialog kept in the browser (after a reload or a server restart), if it is well-formed; a chat
-    the listener already started on this page is kept as it is."""
-    if isinstance(shown, list) and shown:
-        return shown
-    if not isinstance(saved, list):
-        return []
-    return [m for m in saved if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
-
-
-def browser_secret() -> str:
-    """A secret kept in ``$CRATEDIGGER_HOME/browser-secret`` (made once), so restarts can read old dialogs."""
-    import secrets
-
-    from retrieval.paths import state_dir
-
-    path = state_dir() / "browser-secret"
-    try:
-        return path.read_text().strip() or ""
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_hex(16)
-    path.write_text(value)
-    path.chmod(0o600)
-    return value
-
-
 def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
     """Assemble the Blocks app around ``engine`` (call ``launch_app`` or ``.launch`` to serve it).
 
@@ -175,7 +93,7 @@ def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
         >>> launch_app(demo, AppConfig(port=7860))  # doctest: +SKIP
     """
     config = config or AppConfig()
-    ui_turn, new_chat, recommend = make_handlers(engine)
+    handlers = make_handlers(engine)
     with gr.Blocks(title="cratedigger") as demo:
         gr.Markdown(INTRO + (f"\n\n<small>{config.status}</small>" if config.status else ""))
         turns = gr.State([])
@@ -203,6 +121,12 @@ def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
                 gr.Accordion("Inspect", open=True, elem_id="inspect-panel"),
             ):
                 request = gr.JSON(label="Condensed request", elem_id="inspect-request")
+                state_view = gr.Markdown(elem_id="inspect-state")
+                with gr.Row():
+                    drop_menu = gr.Dropdown(
+                        choices=[], label="Drop from the dialog state", elem_id="drop-item", scale=3
+                    )
+                    drop = gr.Button("Drop", size="sm", elem_id="drop-button", scale=1)
                 timing = gr.Markdown(elem_id="inspect-timing")
                 sets = gr.Dataframe(
                     headers=SET_HEADERS,
@@ -222,15 +146,17 @@ def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
                 )
         secret = config.browser_secret or browser_secret()
         saved = gr.BrowserState([], storage_key="cratedigger-dialog", secret=secret)
-        outputs = [box, chatbot, request, sets, songs, timing, turns, saved]
+        outputs = [box, chatbot, request, sets, songs, timing, turns, saved, drop_menu, state_view]
         box.submit(
-            ui_turn, [box, chatbot, turns], outputs, api_visibility="private", js=SAVE_DRAFT
+            handlers.ui_turn, [box, chatbot, turns], outputs, api_visibility="private", js=SAVE_DRAFT
         ).success(None, None, None, js=DROP_DRAFT, api_visibility="private")
-        clear.click(new_chat, None, outputs, api_visibility="private")
+        clear.click(handlers.new_chat, None, outputs, api_visibility="private")
+        drop.click(handlers.drop_item, [drop_menu, chatbot, turns], outputs, api_visibility="private")
+        songs.select(handlers.more_like, [chatbot, turns], outputs, api_visibility="private")
         demo.load(restore_dialog, [saved, chatbot], [chatbot], api_visibility="private").then(
             None, [box], [box], js=LOAD_DRAFT, api_visibility="private"
         )
-        gr.api(recommend, api_name="recommend")
+        gr.api(handlers.recommend, api_name="recommend")
     demo.queue(default_concurrency_limit=config.concurrency, max_size=config.max_queue)
     return demo
 

@@ -152,7 +152,8 @@ def run_chat(args: argparse.Namespace) -> int:
     """Build everything and serve until interrupted."""
     from chat.app import AppConfig, build_app, launch_app
     from chat.auth import ThrottledAuth, load_credentials
-    from chat.engine import ChatEngine, EngineConfig, limit_torch_threads
+    from chat.encode_timer import limit_torch_threads
+    from chat.engine import ChatEngine, EngineConfig
     from chat.index_cache import load_searcher
     from chat.limits import Limits
 

@@ -9,7 +9,6 @@ in), so sessions cannot see each other. Out of scope: Gradio (``chat.app``), cho
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -24,7 +23,10 @@ from chat.condenser import (
     looks_like_injection,
     normalise_messages,
     truncate,
+    user_turns,
 )
+from chat.dialog_state import DialogState, StateError, state_from_turn
+from chat.encode_timer import EncodeTimer
 from chat.limits import Limits
 from chat.reference_step import ReferenceOutcome, drop_artists, reference_dicts, seed, take_references
 from chat.references import ReferenceResolver
@@ -66,6 +68,7 @@ class TurnResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     ok: bool = True
     references: list[dict[str, Any]] = field(default_factory=list)
+    state: DialogState | None = None
 
     def to_dict(self) -> dict[str, Any]:
         result = (
@@ -79,30 +82,8 @@ class TurnResult:
             **{key: result[key] for key in ("sets", "songs")},
             "search_notices": result["notices"],
             "references": list(self.references),
+            "state": self.state.to_dict() if self.state else None,
         }
-
-
-class EncodeTimer:
-    """Wraps a searcher's encoder and adds up, per thread, the time spent in ``encode``."""
-
-    def __init__(self, encoder: Any) -> None:
-        self._encoder = encoder
-        self._local = threading.local()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._encoder, name)
-
-    def encode(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return self._encoder.encode(*args, **kwargs)
-        finally:
-            self._local.ms = getattr(self._local, "ms", 0.0) + _ms(started)
-
-    def take_ms(self) -> float:
-        """Time spent encoding in this thread since the last call."""
-        ms, self._local.ms = getattr(self._local, "ms", 0.0), 0.0
-        return float(ms)
 
 
 class ChatEngine:
@@ -165,8 +146,10 @@ class ChatEngine:
             return kept, [f"I read the latest {len(kept)} of the {total} earlier messages."]
         return kept, []
 
-    def respond(self, message: Any, history: list[Any] | None) -> TurnResult:
-        """Answer ``message`` given the earlier ``history`` (OpenAI/Gradio messages)."""
+    def respond(self, message: Any, history: list[Any] | None, state: Any = None) -> TurnResult:
+        """Answer ``message`` given the earlier ``history`` (OpenAI/Gradio messages), or given the
+        ``state`` a previous turn returned (``TurnResult.state``, or its dict), which then replaces the
+        history as what the dialog said so far."""
         started = time.perf_counter()
         if message is not None and not isinstance(message, str | list | dict):
             reply = f"I can only read text messages, got {type(message).__name__}. {EMPTY_REPLY}"
@@ -174,8 +157,19 @@ class ChatEngine:
         text, notices = self.clean_message(message)
         if not text:
             return TurnResult(EMPTY_REPLY, notices=["empty message"], ok=False)
-        past, cut = self.bound_history(history if isinstance(history, list) else [])
+        try:
+            previous = _read_state(state)
+        except StateError as exc:
+            reply = f"I could not read the dialog state you sent: {exc}"
+            return TurnResult(reply, notices=[str(exc)], ok=False)
+        cut: list[str] = []
+        if previous is not None:
+            said_so_far = previous.as_message()
+            past = [{"role": "user", "content": said_so_far}] if said_so_far else []
+        else:
+            past, cut = self.bound_history(history if isinstance(history, list) else [])
         notices += cut
+        said = [text] if previous is not None else [*user_turns(past), text]
         if looks_like_injection(text):
             notices.append(INJECTION_ONLY)
         dialog = [*past, {"role": "user", "content": text}]
@@ -187,6 +181,9 @@ class ChatEngine:
             return failed
         timings["condense"] = _ms(started)
         notices += [n for n in condensed.notices if n not in notices]
+        new_state = state_from_turn(
+            condensed, refs.references if refs else [], refs.seeds if refs else [], said, previous
+        )
         t0 = time.perf_counter()
         if self._timer is not None:
             self._timer.take_ms()
@@ -211,7 +208,9 @@ class ChatEngine:
         reply = reply_markdown(result, condensed, notices, k=self.config.k)
         timings["render"] = _ms(t0)
         timings["total"] = _ms(started)
-        return TurnResult(reply, condensed, result, notices, timings, references=reference_dicts(refs))
+        return TurnResult(
+            reply, condensed, result, notices, timings, references=reference_dicts(refs), state=new_state
+        )
 
     def _search(self, condensed: CondensedRequest, left_out: list[str], notices: list[str]) -> SearchResult:
         """Search, leave out artists; if avoiding left nothing, relax the avoid list and say so."""
@@ -272,17 +271,10 @@ class ChatEngine:
         return None, TurnResult(reply, notices=notices, ok=False)
 
 
-def limit_torch_threads(n: int | None) -> None:
-    """Use ``n`` torch threads for query encoding (None: leave torch's default).
-
-    One short query per turn gains nothing from more threads, and on a busy machine (or beside the
-    in-process LLM) OpenMP threads spin against each other: measured 1.7 s vs 35 ms for one encode on
-    2 shared cores (docs/performance-chat.md). Call it after any index build, which does use them all.
-    """
-    if n:
-        import torch
-
-        torch.set_num_threads(n)
+def _read_state(state: Any) -> DialogState | None:
+    if state is None or isinstance(state, DialogState):
+        return state
+    return DialogState.from_dict(state)
 
 
 def _best_match(result: SearchResult) -> float:

@@ -83,3 +83,21 @@ def timing_markdown(timings: dict[str, float], backend: str) -> str:
     """One line: which condenser answered and where the time went."""
     parts = " · ".join(f"{name} {ms:.0f} ms" for name, ms in timings.items())
     return f"Condenser: **{md_escape(backend or 'none')}** · {parts}"
+
+
+def state_markdown(state: Any) -> str:
+    r"""The dialog state as short lines for the Inspect panel, each item with the turn that set it.
+
+    Example:
+        >>> from chat.dialog_state import DialogState, StateItem
+        >>> state_markdown(DialogState([StateItem("reggae", 1)], [StateItem("vocals", 2)], turn=2))
+        '**Dialog state** (turn 2)  \nwanted: reggae ·1  \navoid: vocals ·2'
+    """
+    if state is None:
+        return ""
+    lines = [f"**Dialog state** (turn {state.turn})"]
+    for label, items in (("wanted", state.wanted), ("avoid", state.rejected), ("like", state.like),
+                         ("leave out", state.excluded_artists)):
+        if items:
+            lines.append(f"{label}: " + ", ".join(f"{md_escape(i.text)} ·{i.turn}" for i in items))
+    return "  \n".join(lines)

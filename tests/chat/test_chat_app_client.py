@@ -123,17 +123,28 @@ def test_twenty_concurrent_sessions_neither_fail_nor_mix(demo_url: str) -> None:
 
 
 def test_ui_handler_keeps_history_and_per_session_turns(catalog20_searcher: Any) -> None:
-    ui_turn, new_chat, _ = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser()))
+    handlers = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser()))
+    ui_turn, new_chat = handlers.ui_turn, handlers.new_chat
     out = ui_turn("sad piano ballads", [], [])
-    box, history, request, sets, songs, timing, turns, saved = out
+    box, history, request, sets, songs, timing, turns, saved, menu, state_text = out
     assert saved == history  # the copy kept in the browser's local storage
+    assert menu["choices"] == ["sad piano ballads"] and turns[0]["state"]["wanted"][0]["turn"] == 1
+    assert state_text == "**Dialog state** (turn 1)  \nwanted: sad piano ballads ·1"
     assert box == "" and [m["role"] for m in history] == ["user", "assistant"]
     assert request["request"] == "sad piano ballads" and sets and songs[0][1] == "Midnight Rain — Nora Vale"
     assert "Condenser: **rules**" in timing and len(turns) == 1 and turns[0]["request"] == "sad piano ballads"
     out2 = ui_turn("no vocals", history, turns)
-    assert len(out2[1]) == 4 and len(out2[-2]) == 2 and out2[2]["avoid"] == ["vocals"]
-    assert turns == out[-2] and len(out[-2]) == 1  # the earlier state object was not mutated
-    assert new_chat() == ("", [], None, [], [], "", [], [])
+    assert len(out2[1]) == 4 and len(out2[6]) == 2 and out2[2]["avoid"] == ["vocals"]
+    assert turns == out[6] and len(out[6]) == 1  # the earlier state object was not mutated
+    state = out2[6][-1]["state"]
+    assert [(i["text"], i["turn"]) for i in state["rejected"]] == [("vocals", 2)]
+    assert ("sad piano ballads", 1) in [(i["text"], i["turn"]) for i in state["wanted"]]
+    out3 = handlers.drop_item("no vocals", out2[1], out2[6])  # one click in the Inspect panel
+    assert out3[2]["avoid"] == [] and "no vocals" not in out3[8]["choices"]
+    assert out3[1][-2]["content"] == "(dropped “no vocals”)"
+    out4 = ui_turn("slower", out3[1], out3[6])  # the dropped item stays dropped
+    assert "vocals" not in out4[2]["avoid"]
+    assert new_chat()[:8] == ("", [], None, [], [], "", [], [])
 
 
 def test_auth_protects_the_api(catalog20_searcher: Any) -> None:
@@ -150,10 +161,10 @@ def test_auth_protects_the_api(catalog20_searcher: Any) -> None:
 
 
 def test_empty_ui_message_changes_nothing(catalog20_searcher: Any) -> None:
-    ui_turn, _, _ = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser()))
+    ui_turn = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser())).ui_turn
     history = [{"role": "user", "content": "jazz"}, {"role": "assistant", "content": "..."}]
     out = ui_turn("   ", history, [{"request": "jazz"}])
-    assert out[1] == history and out[-2] == [{"request": "jazz"}]
+    assert out[1] == history and out[6] == [{"request": "jazz"}]
     assert EMPTY_REPLY not in str(out[1])
 
 
@@ -165,3 +176,19 @@ def test_unmatched_requests_say_nothing_matched(demo_url: str) -> None:
         assert any("Nothing in this catalog clearly matches" in n for n in results["notices"])
     reply, results = client.predict("calm piano", [], api_name="/recommend")
     assert not any("Nothing in this catalog" in n for n in results["notices"])
+
+
+def test_the_api_returns_the_state_and_takes_it_back(demo_url: str) -> None:
+    """Any replica can serve the next turn from the state alone (issue 11, item 1)."""
+    client = Client(demo_url, verbose=False)
+    _, first = client.predict("upbeat reggae like Bob Marley", [], api_name="/recommend")
+    state = first["state"]
+    assert [i["text"] for i in state["like"]] == ["Bob Marley & The Wailers"] and state["turn"] == 1
+    _, second = client.predict("no vocals", [], state, api_name="/recommend")  # no history at all
+    assert second["state"]["turn"] == 2 and second["request"]["avoid"][0] == "vocals"
+    assert [i["text"] for i in second["state"]["like"]] == ["Bob Marley & The Wailers"]
+    assert "reggae" in second["request"]["request"]
+    assert not any(s["artist"].startswith("Bob Marley") for s in second["songs"])
+    reply, bad = client.predict("jazz", [], {"wanted": "not a list"}, api_name="/recommend")
+    assert bad["ok"] is False
+    assert "could not read the dialog state you sent: state.wanted must be a list" in reply

@@ -120,3 +120,37 @@ def test_a_server_restart_loses_neither_the_dialog_nor_the_message_being_sent(
             browser.close()
     finally:
         demo.close()
+
+
+def test_drop_a_state_item_and_more_like_this_in_chromium(catalog20_searcher: Any) -> None:
+    """Issue 11, items 1 and 4: one click drops an item of the dialog state; a click on a song in the
+    Inspect panel asks for more like it."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"chromium not found at {CHROMIUM} (make browser, or set CRATEDIGGER_CHROMIUM)")
+    engine = ChatEngine(catalog20_searcher, FallbackCondenser([RulesCondenser()]))
+    config = AppConfig(port=_free_port(), browser_secret="test-secret")
+    demo = build_app(engine, config)
+    launch_app(demo, config, block=False)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{config.port}/", wait_until="load", timeout=60_000)
+            page.locator("#message textarea").wait_for(timeout=60_000)
+            chat = page.locator("#chat")
+            _send(page, "sad piano ballads")
+            chat.get_by_text("Songs for sad piano ballads").wait_for(timeout=60_000)
+            _send(page, "no vocals")
+            chat.get_by_text("(avoiding vocals)").wait_for(timeout=60_000)
+            page.locator("#drop-item input").click()
+            page.get_by_role("option", name="no vocals").click()
+            page.locator("#drop-button").click()
+            chat.get_by_text("(dropped “no vocals”)").wait_for(timeout=60_000)
+            page.locator("#inspect-songs").get_by_text("Midnight Rain — Nora Vale").first.click()
+            chat.get_by_text("more like Midnight Rain by Nora Vale").wait_for(timeout=60_000)
+            chat.get_by_text("Using “Midnight Rain” by Nora Vale").first.wait_for(timeout=60_000)
+            assert "Traceback" not in page.content()
+            browser.close()
+    finally:
+        demo.close()

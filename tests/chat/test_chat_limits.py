@@ -71,7 +71,7 @@ def test_non_text_messages_are_named_not_called_empty(catalog20_searcher: Any, m
     if not isinstance(message, list):  # a list is read as Gradio content blocks by the engine
         turn = ChatEngine(catalog20_searcher, RulesCondenser()).respond(message, [])
         assert not turn.ok and "I can only read text messages, got" in turn.reply
-    _, _, recommend = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser()))
+    recommend = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser())).recommend
     import gradio as gr
 
     with pytest.raises(gr.Error, match="message must be text"):
@@ -79,7 +79,7 @@ def test_non_text_messages_are_named_not_called_empty(catalog20_searcher: Any, m
 
 
 def test_the_ui_history_keeps_the_truncated_message(catalog20_searcher: Any) -> None:
-    ui_turn, _, _ = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser()))
+    ui_turn = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser())).ui_turn
     out = ui_turn("calm piano " + "x" * 50_000, [], [])
     assert len(out[1][0]["content"]) == 2000 and out[7] == out[1]
 
