@@ -145,7 +145,7 @@ def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
                     interactive=False,
                 )
         secret = config.browser_secret or browser_secret()
-        saved = gr.BrowserState([], storage_key="cratedigger-dialog", secret=secret)
+        saved = gr.BrowserState({"chat": [], "turns": []}, storage_key="cratedigger-dialog", secret=secret)
         outputs = [box, chatbot, request, sets, songs, timing, turns, saved, drop_menu, state_view]
         box.submit(
             handlers.ui_turn, [box, chatbot, turns], outputs, api_visibility="private", js=SAVE_DRAFT
@@ -153,7 +153,7 @@ def build_app(engine: ChatEngine, config: AppConfig | None = None) -> gr.Blocks:
         clear.click(handlers.new_chat, None, outputs, api_visibility="private")
         drop.click(handlers.drop_item, [drop_menu, chatbot, turns], outputs, api_visibility="private")
         songs.select(handlers.more_like, [chatbot, turns], outputs, api_visibility="private")
-        demo.load(restore_dialog, [saved, chatbot], [chatbot], api_visibility="private").then(
+        demo.load(restore_dialog, [saved, chatbot, turns], [chatbot, turns], api_visibility="private").then(
             None, [box], [box], js=LOAD_DRAFT, api_visibility="private"
         )
         gr.api(handlers.recommend, api_name="recommend")

@@ -5,7 +5,8 @@ Credentials, first found wins: ``--auth-file PATH`` (lines ``user:password``; ``
 every local user in ``ps``, so it logs a warning). ``ThrottledAuth`` is the callable handed to Gradio:
 after ``free_failures`` wrong tries for a user name it refuses *every* try for that name (the right
 password too) for a back-off that doubles with each further failure, up to ``max_lockout_s``; a success
-resets it. Out of scope: user management, TLS (serve behind a proxy for that).
+resets it. Only configured user names are tracked (others are refused outright), so the tables stay
+bounded. Out of scope: user management, per-address limits and TLS (serve behind a proxy for those).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def parse_pair(text: str, where: str) -> tuple[str, str]:
         >>> parse_pair("ana:s3cret:x", "--auth")
         ('ana', 's3cret:x')
     """
-    user, sep, password = text.strip().partition(":")
+    user, sep, password = text.strip("\r\n").partition(":")
+    user = user.strip()
     if not sep or not user or not password:
         raise AuthConfigError(f"{where} expects USER:PASSWORD (both non-empty), got {len(text)} characters")
     return user, password
@@ -50,11 +52,14 @@ def load_credentials(
         path = Path(auth_file).expanduser()
         if not path.is_file():
             raise AuthConfigError(f"--auth-file {auth_file!r} is not a readable file")
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        lines = path.read_text(encoding="utf-8").splitlines()
         pairs = [parse_pair(ln, f"{auth_file} line {i}") for i, ln in enumerate(lines, 1)
-                 if not ln.lstrip().startswith("#")]
+                 if ln.strip() and not ln.lstrip().startswith("#")]
         if not pairs:
             raise AuthConfigError(f"--auth-file {auth_file!r} holds no USER:PASSWORD line")
+        users = [u for u, _ in pairs]
+        if len(set(users)) != len(users):
+            raise AuthConfigError(f"--auth-file {auth_file!r} names a user twice")
         return dict(pairs)
     if env.get(AUTH_ENV):
         return dict([parse_pair(env[AUTH_ENV], f"${AUTH_ENV}")])
@@ -94,7 +99,10 @@ class ThrottledAuth:
                 logger.warning("login for %r refused: locked after repeated failures", name)
                 return False
             expected = self.credentials.get(name)
-            ok = expected is not None and hmac.compare_digest(expected.encode(), str(password).encode())
+            # compare against a dummy for unknown names too (no timing hint of which names exist)
+            ok = hmac.compare_digest((expected or "\0" * 16).encode(), str(password).encode())
+            if expected is None:
+                return False  # unknown names are refused, and not tracked (no unbounded memory)
             if ok:
                 self._failures.pop(name, None)
                 return True

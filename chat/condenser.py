@@ -225,8 +225,9 @@ def normalise_messages(messages: Sequence[Any]) -> list[dict[str, str]]:
 # reaches an LLM as quoted data (``chat.prompt``), which is the real protection.
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|prompts?|guidelines|rules)\b"
-    r"|\bsystem (?:prompt|message)\b|\byou are now\b|\bjailbreak|\bdeveloper mode\b|\bDAN\b"
-    r"|\b(?:reveal|print|repeat|show|output)\b.{0,30}\b(?:prompt|instructions)\b",
+    r"|\bsystem (?:prompt|message)\b|\byou are now\b|\bjailbreak|\bdeveloper mode\b"
+    r"|\b(?:reveal|print|repeat|show|output|tell me)\s+(?:me\s+)?(?:your|the|all|its|those)\s+"
+    r"(?:(?:system|hidden|secret|original)\s+)?(?:prompt|instructions)\b",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[.!?;:\n]+|,|\s+(?:and|then|but|also)\s+", re.IGNORECASE)

@@ -55,13 +55,14 @@ class DialogState:
         """The state as one request that a condenser reads back into this state."""
         parts = [i.text for i in self.wanted]
         parts += [f"no {i.text}" for i in self.rejected]
-        parts += [f"like {i.text}" for i in self.like]
-        parts += [f"no {i.text}" for i in self.excluded_artists]
+        parts += [f"like “{i.text}”" for i in self.like]  # quoted: names may hold commas
+        parts += [f"no “{i.text}”" for i in self.excluded_artists]
         return ", ".join(parts)
 
     def items(self) -> list[str]:
         """Every item as the listener sees it ("reggae", "no vocals", "like Bob Marley")."""
-        return [m.strip() for m in self.as_message().split(", ") if m.strip()]
+        return [*(i.text for i in self.wanted), *(f"no {i.text}" for i in self.rejected),
+                *(f"like {i.text}" for i in self.like), *(f"no {i.text}" for i in self.excluded_artists)]
 
     def drop(self, shown: str) -> DialogState:
         """The state without the item shown as ``shown`` (one of ``items()``)."""

@@ -142,7 +142,7 @@ class ChatEngine:
             kept.append(message)
         kept.reverse()
         total = len(history or [])
-        if len(kept) < total:
+        if total > len(latest) or len(kept) < len(clean):  # sliced off, or over the character budget
             return kept, [f"I read the latest {len(kept)} of the {total} earlier messages."]
         return kept, []
 

@@ -13,6 +13,7 @@ serving (``chat.app``).
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +67,8 @@ class Handlers:
             turns = [*turns, {**turn.condensed.to_dict(), "state": state_dict}]
         items = turn.state.items() if turn.state else []
         menu = gr.update(choices=items, value=None)
-        return ("", history, *_inspect_outputs(turn, turns), turns, history, menu, state_markdown(turn.state))
+        saved = {"chat": history, "turns": turns[-1:]}  # the browser's copy: the chat and the last state
+        return ("", history, *_inspect_outputs(turn, turns), turns, saved, menu, state_markdown(turn.state))
 
     def ui_turn(self, message: str, history: list[Any] | None, turns: list[dict[str, Any]] | None
                 ) -> tuple[Any, ...]:
@@ -78,7 +80,8 @@ class Handlers:
         return self._answer(message, history, turns, _state_of(turns), text)
 
     def new_chat(self) -> tuple[Any, ...]:
-        return ("", [], None, [], [], "", [], [], gr.update(choices=[], value=None), "")
+        menu = gr.update(choices=[], value=None)
+        return ("", [], None, [], [], "", [], {"chat": [], "turns": []}, menu, "")
 
     def drop_item(self, item: str | None, history: list[Any] | None, turns: list[dict[str, Any]] | None
                   ) -> tuple[Any, ...]:
@@ -130,14 +133,17 @@ def make_handlers(engine: ChatEngine) -> Handlers:
     return Handlers(engine)
 
 
-def restore_dialog(saved: Any, shown: Any = None) -> list[dict[str, Any]]:
-    """The dialog kept in the browser (after a reload or a server restart), if it is well-formed; a chat
-    the listener already started on this page is kept as it is."""
+def restore_dialog(saved: Any, shown: Any = None, turns: Any = None) -> tuple[list[Any], list[Any]]:
+    """The chat and the last dialog state kept in the browser (after a reload or a server restart), if
+    well-formed; a chat the listener already started on this page is kept as it is."""
     if isinstance(shown, list) and shown:
-        return shown
-    if not isinstance(saved, list):
-        return []
-    return [m for m in saved if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+        return shown, list(turns or [])
+    chat = saved.get("chat") if isinstance(saved, dict) else saved  # a list: kept by an older version
+    kept = saved.get("turns") if isinstance(saved, dict) else []
+    chat = [m for m in chat if isinstance(m, dict) and m.get("role") in ("user", "assistant")] \
+        if isinstance(chat, list) else []
+    kept = [t for t in kept if isinstance(t, dict)] if isinstance(kept, list) else []
+    return chat, (kept if _state_of(kept) is not None else [])
 
 
 def browser_secret() -> str:
@@ -148,11 +154,14 @@ def browser_secret() -> str:
 
     path = state_dir() / "browser-secret"
     try:
-        return path.read_text().strip() or ""
+        value = path.read_text().strip()
     except OSError:
-        pass
+        value = ""
+    if len(value) >= 16:
+        return value
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_hex(16)
-    path.write_text(value)
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others
+    with os.fdopen(fd, "w") as out:
+        out.write(value)
     return value

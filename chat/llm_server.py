@@ -109,9 +109,11 @@ class LlamaServer:
     def start(self, wait: bool = False) -> None:
         """Start the supervisor thread (idempotent); with ``wait``, block until the server answers."""
         with self._lock:
-            if self._thread is None:
-                self._stopping.clear()
-                self._thread = threading.Thread(target=self._supervise, name="llama-server", daemon=True)
+            if self._thread is None or not self._thread.is_alive():
+                self._stopping = threading.Event()  # each supervisor run has its own stop flag
+                self._thread = threading.Thread(
+                    target=self._supervise, args=(self._stopping,), name="llama-server", daemon=True
+                )
                 self._thread.start()
                 atexit.register(self.stop)
         if wait:
@@ -126,7 +128,8 @@ class LlamaServer:
             proc.wait(timeout=grace_s)  # a connection cut by a dying server: give it a moment to exit
         except subprocess.TimeoutExpired:
             return False
-        self._ready.clear()
+        if self._proc is proc:  # not a replacement that is already up
+            self._ready.clear()
         return True
 
     def stop(self) -> None:
@@ -136,8 +139,7 @@ class LlamaServer:
         self._kill()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=10)
-        self._thread = None
+            thread.join(timeout=10)  # if it is still busy (a warm-up), it ends on its own stop flag
 
     def _argv(self) -> list[str]:
         c = self.config
@@ -160,15 +162,16 @@ class LlamaServer:
                 out.close()
 
     def _healthy(self) -> bool:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
         try:
-            with urllib.request.urlopen(f"{self.url}/models", timeout=2) as resp:
+            with opener.open(f"{self.url}/models", timeout=2) as resp:
                 return bool(resp.status == 200)
         except OSError:
             return False
 
-    def _await_health(self, proc: subprocess.Popen[bytes]) -> bool:
+    def _await_health(self, proc: subprocess.Popen[bytes], stopping: threading.Event) -> bool:
         deadline = time.monotonic() + self.config.start_timeout_s
-        while time.monotonic() < deadline and not self._stopping.is_set():
+        while time.monotonic() < deadline and not stopping.is_set():
             if proc.poll() is not None:
                 return False
             if self._healthy():
@@ -176,19 +179,26 @@ class LlamaServer:
             time.sleep(0.2)
         return False
 
-    def _supervise(self) -> None:
+    def _supervise(self, stopping: threading.Event) -> None:
         backoff = 1.0
-        while not self._stopping.is_set():
+        while not stopping.is_set():
             started = time.monotonic()
-            self._proc = self._spawn()
-            if self._await_health(self._proc):
+            try:
+                self._proc = self._spawn()
+            except OSError as exc:  # no log file, no free port, no interpreter: retry with back-off
+                logger.warning("could not start the local model server: %s", exc)
+                self.last_exit, self.restarts = -1, self.restarts + 1
+                backoff = min(backoff * 2, self.config.max_backoff_s)
+                stopping.wait(backoff)
+                continue
+            if self._await_health(self._proc, stopping):
                 self._run_on_ready()  # warm up before listeners are let in
                 logger.info("local model server ready at %s (pid %d)", self.url, self._proc.pid)
                 self._ready.set()
                 self._proc.wait()
             self._ready.clear()
             self._kill()
-            if self._stopping.is_set():
+            if stopping.is_set():
                 return
             self.last_exit = self._proc.returncode
             self.restarts += 1
@@ -196,7 +206,7 @@ class LlamaServer:
             logger.warning(
                 "local model server exited (code %s); restarting in %.0f s", self.last_exit, backoff
             )
-            self._stopping.wait(backoff)
+            stopping.wait(backoff)
 
     def _run_on_ready(self) -> None:
         if self.on_ready is None:

@@ -61,7 +61,8 @@ def _outcome(resolver: ReferenceResolver, refs: list[Reference]) -> ReferenceOut
     outcome.left_out_artists = list(dict.fromkeys(r.artist for r in refs if r.found and r.artist))
     for ref in liked:
         what = f"“{ref.title}” by {ref.artist}" if ref.title else ref.artist
-        outcome.notices.append(f"Using {what} as the reference ({', '.join(outcome.seeds)}).")
+        used = f" ({', '.join(outcome.seeds)})" if outcome.seeds else ""
+        outcome.notices.append(f"Using {what} as the reference{used}.")
     for ref in refs:
         if ref.exclude:
             outcome.notices.append(f"Leaving out {ref.artist}.")

@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+MAX_REFERENCES = 4  # phrases resolved per message
 # Descriptors too common to say what a reference sounds like.
 GENERIC = frozenset({"mid tempo", "male vocal", "female vocal", "mixed vocals", "long song", "catchy"})
 _LIKE = re.compile(
     r"\b(?:(?:songs?|music|stuff|something|anything|tracks?|artists?|bands?)\s+)?(?:(?:that\s+)?sounds?\s+like|"
     r"(?:a\s+)?(?:bit|lot)\s+like|kinda\s+like|kind\s+of\s+like|like|similar\s+to|in\s+the\s+(?:style|vein)\s+of|"
     r"reminiscent\s+of|reminds?\s+me\s+of|along\s+the\s+lines\s+of|fans?\s+of|if\s+you\s+like|if\s+i\s+like|"
-    r"vibes?\s+of|a\s+la|à\s+la|inspired\s+by|influenced\s+by)\s+(?P<ref>[^,.;!?|()]+)",
+    r"vibes?\s+of|a\s+la|à\s+la|inspired\s+by|influenced\s+by)\s+(?P<ref>“[^”]{1,120}”|[^,.;!?|()]+)",
     re.IGNORECASE,
 )
 _EXCLUDE = re.compile(
@@ -35,8 +36,9 @@ _EXCLUDE = re.compile(
     re.IGNORECASE,
 )
 _VERB_LIKE = re.compile(
-    r"(?i)\b(?:i|we|you|they|would|i'?d|we'?d|do|don'?t|might|to)\s+"
+    r"(?i)(?:\b(?:i|we|you|they|would|i'?d|we'?d|do|don'?t|might|to)\s+"
     r"(?:(?:really|also|totally|just|kinda|generally|usually|mostly|do)\s+)*like\s+$"
+    r"|\b(?:feels?|feeling|felt|looks?|smells?)\s+like\s+$)"
 )
 _STOP = re.compile(
     r"\s+(?:but|and|with|without|no|not|please|except|or|though|only|just|that|which|who|because|from the|"
@@ -113,6 +115,7 @@ class ReferenceResolver:
         self._titles: dict[str, list[str]] = {}
         self._vocab = {w for s in songs for d in s.descriptors for w in normalise_name(d).split()}
         self.frequency = Counter(d for s in songs for d in set(s.descriptors))
+        self._cache: dict[tuple[str, bool], Reference | None] = {}
         for song in songs:
             self._by_artist.setdefault(song.artist, []).append(song.id)
             for alias in _aliases(song.artist):
@@ -122,15 +125,25 @@ class ReferenceResolver:
                 self._titles.setdefault(title, []).append(song.id)
 
     def _close(self, text: str, names: Sequence[str]) -> str | None:
+        """``text`` itself, or the closest of ``names`` sharing its first letter (typos rarely hit it)."""
         if text in names:
             return text
         if len(text) < 4:
             return None
-        match = difflib.get_close_matches(text, names, n=1, cutoff=self.cutoff)
+        bucket = [n for n in names if n[:1] == text[:1] and abs(len(n) - len(text)) <= len(text) // 3 + 2]
+        match = difflib.get_close_matches(text, bucket, n=1, cutoff=self.cutoff)
         return match[0] if match else None
 
     def resolve(self, text: str, exclude: bool = False) -> Reference | None:
-        """One reference phrase -> ``Reference`` (None when it names nothing in the catalog)."""
+        """One reference phrase -> ``Reference`` (None when it names nothing in the catalog); memoised."""
+        key = (text, exclude)
+        if key not in self._cache:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[key] = self._resolve(text, exclude)
+        return self._cache[key]
+
+    def _resolve(self, text: str, exclude: bool) -> Reference | None:
         name = normalise_name(_STOP.sub("", text))
         if not name:
             return None
@@ -147,7 +160,8 @@ class ReferenceResolver:
                 return self._artist_ref(text, self._artists[artist], exclude)
         if artist := self._close(name, list(self._artists)):
             return self._artist_ref(text, self._artists[artist], exclude)
-        if not exclude and (title := self._close(name, list(self._titles))):
+        one_word = " " not in name and not (text[:1].isupper() or text[:1] in "'\"“")
+        if not exclude and not one_word and (title := self._close(name, list(self._titles))):
             ids = tuple(self._titles[title])
             return Reference(text.strip(), self.songs[ids[0]].artist, self.songs[ids[0]].title, ids)
         return None
@@ -159,7 +173,9 @@ class ReferenceResolver:
         article = re.match(r"(?i)^(?:a|an|the|this|that|some|something|those)\b", phrase)
         if not 1 <= len(words) <= 5 or article:
             return False
-        if phrase[:1] in "'\"" or phrase[:1].isupper():
+        if all(w in self._vocab for w in words):
+            return False  # "like Reggae", "like jazz or blues": descriptors, not names
+        if phrase[:1] in "'\"“" or phrase[:1].isupper():
             return True
         return sum(w not in self._vocab for w in words) * 2 > len(words)
 
@@ -168,22 +184,25 @@ class ReferenceResolver:
 
     def find(self, text: str) -> tuple[list[Reference], str]:
         """References in ``text`` and the text without them. Unknown "like X" phrases come back as
-        references that are not ``found``; an unknown "no X" is left in the text (it is a descriptor)."""
+        references that are not ``found``; an unknown "no X" is left in the text (it is a descriptor).
+        At most ``MAX_REFERENCES`` phrases are resolved per message (each costs a fuzzy lookup)."""
         refs: list[Reference] = []
         spans: list[tuple[int, int]] = []
-        for match in _LIKE.finditer(text):
-            phrase, end = _phrase(match)
-            if not phrase or _VERB_LIKE.search(text[: match.start("ref")]):
+        for match, phrase, end in _scan(_LIKE, text):
+            if len(refs) >= MAX_REFERENCES:
+                break
+            if any(a <= match.start() < b for a, b in spans):
+                continue
+            if _VERB_LIKE.search(text[: match.start("ref")]):
                 continue  # "i like jazz", "i'd like some piano": the verb, not a comparison
             ref = self.resolve(phrase)
             if ref is not None or self._looks_like_name(phrase):
                 refs.append(ref or Reference(phrase))
                 spans.append((match.start(), end))
-        for match in _EXCLUDE.finditer(text):
-            if any(a <= match.start() < b for a, b in spans):
+        for match, phrase, end in _scan(_EXCLUDE, text):
+            if len(refs) >= MAX_REFERENCES or any(a <= match.start() < b for a, b in spans):
                 continue
-            phrase, end = _phrase(match)
-            ref = self.resolve(phrase, exclude=True) if phrase else None
+            ref = self.resolve(phrase, exclude=True)
             if ref is not None and ref.artist and ref.title is None:
                 refs.append(ref)
                 spans.append((match.start(), end))
@@ -193,9 +212,24 @@ class ReferenceResolver:
         return refs, " ".join(rest.split())
 
 
+def _scan(pattern: re.Pattern[str], text: str) -> list[tuple[re.Match[str], str, int]]:
+    """Every match with its cut phrase; the scan resumes where the phrase began, so "no vocals and no
+    bob dylan", "like X but also like Y" and "i'd like something like X" find both."""
+    out: list[tuple[re.Match[str], str, int]] = []
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None and len(out) < 4 * MAX_REFERENCES:
+        phrase, end = _phrase(match)
+        if phrase:
+            out.append((match, phrase, end))
+        pos = match.start("ref")  # a skipped "i'd like something like X" still finds "like X"
+    return out
+
+
 def _phrase(match: re.Match[str]) -> tuple[str, int]:
     """The reference phrase of a match (cut at "but", "with"...) and where it ends in the text."""
     raw = match["ref"]
+    if raw.startswith("“"):  # a quoted name is taken whole ("like “Earth, Wind & Fire”")
+        return raw.strip("“”").strip(), match.start("ref") + len(raw)
     phrase = _STOP.sub("", raw).strip()
     offset = raw.find(phrase) if phrase else 0
     return phrase, match.start("ref") + max(offset, 0) + len(phrase)

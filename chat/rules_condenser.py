@@ -113,7 +113,7 @@ def _normalise(text: str) -> str:
         text = text.replace(emoji, f" {word} ")
     for compound in V.COMPOUNDS:
         text = text.replace(compound, compound.replace(" ", "_"))
-    text = re.sub(r"\bi'?m\b", "i am", text)
+    text = re.sub(r"\bi'?m\b", "i am", text).replace("over the moon", "happy")
     text = re.sub(r"\b(i|you|we|it|that)'(d|ve|ll|s)\b", r"\1", text)
     text = re.sub(r"\bw/o\b", " without ", text)
     text = re.sub(r"\bw/", " with ", text)
@@ -147,7 +147,8 @@ def _has_comparative(text: str) -> bool:
 def _apply_replacements(state: _State, text: str) -> str:
     for index, pattern in enumerate(V.REPLACEMENTS):
         while match := pattern.search(text):
-            old, new = descriptor(match["x"]), descriptor(match["y"])
+            found = match.groupdict()
+            old, new = descriptor(found.get("x") or found.get("x2") or ""), descriptor(match["y"])
             if index == len(V.REPLACEMENTS) - 1:
                 state.remove(old)  # "less X, more Y" lowers X without banning it
             else:

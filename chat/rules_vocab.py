@@ -215,7 +215,7 @@ REFINE_START = re.compile(
 NEG_CUE_WORDS = (
     r"no|not|without|w/o|avoid|skip|minus|sans|except|exclude|remove|leave out|cut out|ditch|scrap|lose|"
     r"get rid of|no more|nothing|anything but|never|hate|can'?t stand|not a fan of|not into|not really into|"
-    r"tired of|sick of|so over|over|don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|"
+    r"tired of|sick of|so over|am over|don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|"
     r"i don'?t want|i do not want|shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|"
     r"arent|wasn'?t|not too|nothing too|nothing with|nothing that has|no (?:real )?need for|hold the|zero|"
     r"don'?t give me(?: anything)?|nobody|no one|better than|sin|sans|ohne|senza|pas de|nada de|sem|zonder|"
@@ -228,7 +228,7 @@ NEGATION = re.compile(
     r"(?:not a (?:big |huge )?fan of|not really into|not into|no|not|without|w/o|avoid|skip|minus|sans|"
     r"except|exclude|remove|leave out|cut out|cut|ditch|scrap|lose|drop|get rid of|no more|nothing with|"
     r"nothing that has|nothing too|nothing|anything but|never|hate|can'?t stand|(?:so )?tired of|sick of|"
-    r"(?:so )?over|"
+    r"(?:i am )?so over|i am over|"
     r"don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|i don'?t want|i do not want|"
     r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t|hold|zero|"
     r"don'?t give me(?: anything)?|(?:would )?(?:suit it |be )?better than|nobody|no one|sin|sans|ohne|"
@@ -248,31 +248,31 @@ LESS = re.compile(
 )
 REPLACEMENTS = (
     re.compile(
-        r"(?P<y>[^,.;!?]+?)\s+(?:in place of|where)\s+(?:the\s+)?(?P<x>[^,.;!?]+?)"
-        r"(?:\s+(?:is|was|were|are))?\s*(?=$|[,.;!?])"
+        r"(?P<y>[^,.;!?]{1,80}?)\s+(?:in place of\s+(?:the\s+)?(?P<x>[^,.;!?]{1,80}?)|where\s+(?:the\s+)?"
+        r"(?P<x2>[^,.;!?]{1,80}?)\s+(?:is|was|were|are|used to be))\s*(?=$|[,.;!?])"
     ),
-    re.compile(r"\bturn\s+(?:the\s+)?(?P<x>[^,.;!?]+?)\s+into\s+(?P<y>[^,.;!?]+)"),
+    re.compile(r"\bturn\s+(?:the\s+)?(?P<x>[^,.;!?]{1,80}?)\s+into\s+(?P<y>[^,.;!?]{1,80})"),
     re.compile(  # "let's drop the guitar and go with piano instead", "scratch the strings, go brass"
         r"\b(?:let'?s\s+)?(?:drop|lose|ditch|scratch|scrap|skip|cut|swap out|forget|kill)\s+(?:the\s+)?"
-        r"(?P<x>[^,.;!?]+?)\s*(?:,|\band\b)\s*(?:let'?s\s+)?(?:go|switch|use|try|make it|do|bring in|add)"
-        r"(?:\s+(?:with|for|to))?\s+(?P<y>[^,.;!?]+?)(?:\s+instead)?\s*(?=$|[,.;!?])"
+        r"(?P<x>[^,.;!?]{1,80}?)\s*(?:,|\band\b)\s*(?:let'?s\s+)?(?:go|switch|use|try|make it|do|bring in|add)"
+        r"(?:\s+(?:with|for|to))?\s+(?P<y>[^,.;!?]{1,80}?)(?:\s+instead)?\s*(?=$|[,.;!?])"
     ),
-    re.compile(r"(?P<y>[^,.;!?]+?)\s+rather than\s+(?P<x>[^,.;!?]+)"),
+    re.compile(r"(?P<y>[^,.;!?]{1,80}?)\s+rather than\s+(?P<x>[^,.;!?]{1,80})"),
     re.compile(  # "not sad - make it hopeful", "not sad but hopeful"
-        r"\bnot\s+(?!a (?:big |huge )?fan|really|into|too\b)(?P<x>[^,.;!?\-–—]+?)"
+        r"\bnot\s+(?!a (?:big |huge )?fan|really|into|too\b)(?P<x>[^,.;!?\-–—]{1,80}?)"
         r"(?:\s*[\-–—]+\s*(?:(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+)?"
         r"|\s*,\s*(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+|\s+but\s+(?:more\s+|rather\s+)?)"
-        r"(?P<y>[^,.;!?]+)"
+        r"(?P<y>[^,.;!?]{1,80})"
     ),
     re.compile(
-        r"\binstead of (?P<x>[^,.;!?]+?)(?:\s*,\s*|\s+(?=(?:use|try|go with|give me|play|let'?s|i want"
-        r"|how about|maybe|with|make it|some|add)\b))(?P<y>[^,.;!?]+)"
+        r"\binstead of (?P<x>[^,.;!?]{1,80}?)(?:\s*,\s*|\s+(?=(?:use|try|go with|give me|play|let'?s|i want"
+        r"|how about|maybe|with|make it|some|add)\b))(?P<y>[^,.;!?]{1,80})"
     ),
-    re.compile(r"(?P<y>[^,.;!?]+?)\s+instead of\s+(?P<x>[^,.;!?]+)"),
+    re.compile(r"(?P<y>[^,.;!?]{1,80}?)\s+instead of\s+(?P<x>[^,.;!?]{1,80})"),
     re.compile(
-        r"\b(?:replace|swap|switch|change|trade)\s+(?P<x>[^,.;!?]+?)\s+(?:with|for|to|into)\s+(?P<y>[^,.;!?]+)"
+        r"\b(?:replace|swap|switch|change|trade)\s+(?P<x>[^,.;!?]{1,80}?)\s+(?:with|for|to|into)\s+(?P<y>[^,.;!?]{1,80})"
     ),
-    re.compile(r"\b(?:less|fewer)\s+(?P<x>[^,.;!?]+?)\s*,?\s+more\s+(?P<y>[^,.;!?]+)"),
+    re.compile(r"\b(?:less|fewer)\s+(?P<x>[^,.;!?]{1,80}?)\s*,?\s+more\s+(?P<y>[^,.;!?]{1,80})"),
 )
 # Clause boundaries; the delimiter is kept: a bare term after "no X or" / "nor" is negated too, one after
 # a comma is not ("heavy metal, no voices, palm muted arpeggios").

@@ -244,7 +244,8 @@ class DescriptorMatcher:
         hit = np.zeros(len(self.descriptors), dtype=bool)
         for i in np.flatnonzero(~self._negated):
             desc = self._stems[i]
-            lexical = any(_rules_out(desc, w, allowed) for w in words) or "".join(desc) == joined
+            same = bool(joined) and "".join(desc) == joined
+            lexical = same or any(_rules_out(desc, w, allowed) for w in words)
             close = sims[i] >= self.avoid_strict or (  # a close paraphrase ("synthesizers" for "synth")
                 sims[i] >= self.avoid_threshold and bool(head) and _rules_out(desc, head, allowed)
             )

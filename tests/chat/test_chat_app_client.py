@@ -14,6 +14,7 @@ from chat.app import AppConfig, build_app, launch_app, make_handlers
 from chat.condenser import INJECTION_ONLY
 from chat.engine import EMPTY_REPLY, ChatEngine
 from chat.fallback_condenser import FallbackCondenser
+from chat.handlers import restore_dialog
 from chat.rules_condenser import RulesCondenser
 
 pytestmark = pytest.mark.realmodel  # the demo index uses the default sentence model
@@ -127,7 +128,7 @@ def test_ui_handler_keeps_history_and_per_session_turns(catalog20_searcher: Any)
     ui_turn, new_chat = handlers.ui_turn, handlers.new_chat
     out = ui_turn("sad piano ballads", [], [])
     box, history, request, sets, songs, timing, turns, saved, menu, state_text = out
-    assert saved == history  # the copy kept in the browser's local storage
+    assert saved == {"chat": history, "turns": turns}  # the copy kept in the browser's local storage
     assert menu["choices"] == ["sad piano ballads"] and turns[0]["state"]["wanted"][0]["turn"] == 1
     assert state_text == "**Dialog state** (turn 1)  \nwanted: sad piano ballads ·1"
     assert box == "" and [m["role"] for m in history] == ["user", "assistant"]
@@ -144,7 +145,10 @@ def test_ui_handler_keeps_history_and_per_session_turns(catalog20_searcher: Any)
     assert out3[1][-2]["content"] == "(dropped “no vocals”)"
     out4 = ui_turn("slower", out3[1], out3[6])  # the dropped item stays dropped
     assert "vocals" not in out4[2]["avoid"]
-    assert new_chat()[:8] == ("", [], None, [], [], "", [], [])
+    chat, kept = restore_dialog(out3[7])  # ...also after a reload: the browser keeps the state too
+    assert chat == out3[1] and kept == out3[6][-1:]
+    assert "vocals" not in ui_turn("slower", chat, kept)[2]["avoid"]
+    assert new_chat()[:8] == ("", [], None, [], [], "", [], {"chat": [], "turns": []})
 
 
 def test_auth_protects_the_api(catalog20_searcher: Any) -> None:

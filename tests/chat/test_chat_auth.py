@@ -65,3 +65,16 @@ def test_lockout_backs_off_exponentially() -> None:
         clock.now += waits[-1] + 0.01
     assert waits == [0, 0, 2, 4]
     assert check("bo", "anything") is False and check.locked_for("ana") == 0
+
+
+def test_unknown_names_are_refused_untracked_and_file_errors_name_the_line(tmp_path: Path) -> None:
+    check = ThrottledAuth({"ana": "s3cret"})
+    assert not any(check(f"bot{i}", "pw") for i in range(1000))
+    assert check._failures == {} and check._locked_until == {}  # no unbounded memory
+    path = tmp_path / "auth.txt"
+    path.write_text("# users\n\nana:ok\nbroken\n")
+    with pytest.raises(AuthConfigError, match="line 4"):
+        load_credentials(None, str(path), env={})
+    path.write_text("ana:one\nana:two\n")
+    with pytest.raises(AuthConfigError, match="names a user twice"):
+        load_credentials(None, str(path), env={})

@@ -81,7 +81,7 @@ def test_non_text_messages_are_named_not_called_empty(catalog20_searcher: Any, m
 def test_the_ui_history_keeps_the_truncated_message(catalog20_searcher: Any) -> None:
     ui_turn = make_handlers(ChatEngine(catalog20_searcher, RulesCondenser())).ui_turn
     out = ui_turn("calm piano " + "x" * 50_000, [], [])
-    assert len(out[1][0]["content"]) == 2000 and out[7] == out[1]
+    assert len(out[1][0]["content"]) == 2000 and out[7]["chat"] == out[1]
 
 
 def _free_port() -> int:

@@ -78,3 +78,20 @@ def test_no_artist_removes_their_songs(demo_searcher: Any) -> None:
     turn = engine.respond("folk rock with harmonica, no bob dylan", [])
     assert turn.result and turn.result.songs
     assert not any(h.song.artist == "Bob Dylan" for h in turn.result.songs)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("i'd like something like dolly parton", [("Dolly Parton", False)]),
+        ("country, no vocals and no dolly parton", [("Dolly Parton", True)]),
+        ("like bob marley but also like bjork", [("Bob Marley & The Wailers", False), ("Björk", False)]),
+        ("music like Reggae", []),  # a capitalised genre is a descriptor, not an unknown name
+        ("songs that feel like summer", []),
+        ("kinda like “Björk”, calm", [("Björk", False)]),
+    ],
+)
+def test_scanning_finds_every_reference_and_no_false_names(text: str, found: list[tuple[str, bool]]) -> None:
+    refs, _ = ReferenceResolver(SONGS).find(text)
+    assert [(r.artist, r.exclude) for r in refs if r.found] == found
+    assert all(r.found for r in refs)

@@ -112,3 +112,13 @@ def test_long_dialogs_and_huge_turns_stay_valid() -> None:
     turns = ["upbeat tropical steel drums", "x" * 20_000, "more upbeat"] * 20
     got = RulesCondenser().condense([{"role": "user", "content": t} for t in turns])
     assert 0 < len(got.request) <= 300 and len(got.include) <= 8
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["songs where the drums are loud", "jazz where the saxophone is the star", "game over soundtrack",
+     "i'm over the moon, upbeat pop"],
+)
+def test_descriptions_that_share_cue_words_avoid_nothing(text: str) -> None:
+    got = RulesCondenser().condense([{"role": "user", "content": text}])
+    assert got.avoid == (), got

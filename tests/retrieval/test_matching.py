@@ -64,6 +64,7 @@ def test_precise_avoid_head_words_and_modifiers() -> None:
     assert hit("acoustic drums") == {"acoustic drums"}  # "acoustic piano" is no "acoustic drums"
     assert hit("strings") == {"orchestral strings"}  # not the strings of a guitar
     assert "drum and bass" not in hit("drums") and hit("autotune") == {"auto-tune"}
+    assert hit("ボーカル") == set()  # no words: nothing is ruled out by an empty match
 
 
 def test_match_and_coverage() -> None:
