@@ -254,7 +254,8 @@ REPLACEMENTS = (
     re.compile(r"\bturn\s+(?:the\s+)?(?P<x>[^,.;!?]{1,80}?)\s+into\s+(?P<y>[^,.;!?]{1,80})"),
     re.compile(  # "let's drop the guitar and go with piano instead", "scratch the strings, go brass"
         r"\b(?:let'?s\s+)?(?:drop|lose|ditch|scratch|scrap|skip|cut|swap out|forget|kill)\s+(?:the\s+)?"
-        r"(?P<x>[^,.;!?]{1,80}?)\s*(?:,|\band\b)\s*(?:let'?s\s+)?(?:go|switch|use|try|make it|do|bring in|add)"
+        r"(?P<x>[^,.;!?]{1,80}?)\s*(?:,|\band\b)\s*(?:let'?s\s+)?"
+        r"(?:go|switch|use|try|make it|do|bring in|add)"
         r"(?:\s+(?:with|for|to))?\s+(?P<y>[^,.;!?]{1,80}?)(?:\s+instead)?\s*(?=$|[,.;!?])"
     ),
     re.compile(r"(?P<y>[^,.;!?]{1,80}?)\s+rather than\s+(?P<x>[^,.;!?]{1,80})"),
