@@ -124,6 +124,7 @@ class LocalCondenser(Condenser):
             settings = OpenAICondenserConfig(
                 max_tokens=self.config.max_tokens, timeout_s=self.config.timeout_s,
                 modes=("json_object", "none"),  # llama_cpp.server answers 422 to json_schema
+                stream=True,  # closing the stream at the deadline stops the server's generation
             )
             self._client = OpenAICondenser(client, "local", settings, name=self.name)
         return self._client

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,12 +44,16 @@ class OpenAICondenserConfig:
         temperature: 0 for repeatable answers.
         timeout_s: Per-request timeout; a slower server counts as failed for that turn.
         modes: Structured-output modes to try, in order (see the module docstring).
+        stream: Stream the answer and close the connection at the deadline, so a server that stops
+            generating when its client goes away (llama_cpp.server) is not left busy with an
+            abandoned turn that the next turn would queue behind.
     """
 
     max_tokens: int = 120
     temperature: float = 0.0
     timeout_s: float = 10.0
     modes: tuple[str, ...] = DEFAULT_MODES
+    stream: bool = False
 
 
 def _mode_kwargs(mode: str) -> dict[str, Any]:
@@ -104,6 +109,7 @@ class OpenAICondenser(Condenser):
     def _complete(self, llm_messages: list[dict[str, str]]) -> str:
         import openai
 
+        deadline = time.monotonic() + self.config.timeout_s
         while True:
             mode = self._modes[0]
             try:
@@ -112,9 +118,12 @@ class OpenAICondenser(Condenser):
                     messages=llm_messages,
                     max_tokens=self.config.max_tokens,
                     temperature=self.config.temperature,
-                    timeout=self.config.timeout_s,
+                    timeout=max(deadline - time.monotonic(), 0.5),
+                    stream=self.config.stream,
                     **_mode_kwargs(mode),
                 )
+                if self.config.stream:
+                    return self._read_stream(response, deadline)
             except openai.APIStatusError as exc:
                 if not _rejects_mode(exc, mode):
                     raise BackendDownError(f"{self.name} server error: {_short(exc)}") from exc
@@ -138,6 +147,26 @@ class OpenAICondenser(Condenser):
             except ValueError as exc:  # a body that is not a chat completion at all
                 raise CondenserError(f"{self.name} sent an unreadable answer: {exc}") from exc
             return _first_text(response)
+
+    def _read_stream(self, stream: Any, deadline: float) -> str:
+        """The streamed answer's text; past ``deadline`` the stream is closed (the server stops)."""
+        parts: list[str] = []
+        try:
+            for chunk in stream:
+                choices = getattr(chunk, "choices", None) or []
+                delta = getattr(choices[0], "delta", None) if choices else None
+                parts.append(getattr(delta, "content", None) or "")
+                if time.monotonic() > deadline:
+                    raise BackendDownError(f"{self.name} did not answer within {self.config.timeout_s:g} s")
+        except CondenserError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a read timeout or a cut connection mid-stream
+            raise BackendDownError(f"{self.name} stream broke: {_short(exc)}") from exc
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+        return "".join(parts)
 
 
 def _rejects_mode(exc: Any, mode: str) -> bool:

@@ -123,3 +123,12 @@ def test_a_server_that_never_starts_is_reported(tmp_path: Path) -> None:
         assert _wait(lambda: server.last_exit == 7, 10)
     finally:
         server.stop()
+
+
+def test_a_slow_stream_is_cut_at_the_deadline(local: LocalCondenser) -> None:
+    local.config.timeout_s, local._client = 1.0, None
+    started = time.monotonic()
+    with pytest.raises(CondenserError, match="did not answer within 1 s"):
+        local.condense([{"role": "user", "content": "SLOW calm piano"}])
+    assert time.monotonic() - started < 3.0
+    assert local.condense(DIALOG).backend == "local"  # the server is free for the next turn

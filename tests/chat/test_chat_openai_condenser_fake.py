@@ -36,8 +36,9 @@ def test_answer_is_parsed_and_the_call_asks_for_a_json_schema() -> None:
     assert (
         call["model"] == "llama-3"
         and call["max_tokens"] == 99
-        and call["timeout"] == 3
+        and 2.5 < call["timeout"] <= 3  # what is left of the turn's 3 s budget
         and call["temperature"] == 0
+        and call["stream"] is False
     )
     schema = call["response_format"]["json_schema"]["schema"]
     assert call["response_format"]["type"] == "json_schema" and schema["required"] == [
