@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,39 +43,46 @@ def _send(page: Any, text: str) -> None:
     box.press("Enter")
 
 
-def test_two_turns_in_chromium_show_songs_and_the_inspect_panel(demo_searcher: Any, tmp_path: Path) -> None:
-    shot = Path(os.environ.get("CRATEDIGGER_SCREENSHOT") or tmp_path / "screenshot-chat.png")
+@contextmanager
+def _served_page(searcher: Any, **config: Any) -> Iterator[Any]:
+    """The app served in-process (rules backend) and a chromium page open on it; both always closed."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"chromium not found at {CHROMIUM} (make browser, or set CRATEDIGGER_CHROMIUM)")
-    engine = ChatEngine(demo_searcher, FallbackCondenser([RulesCondenser()]))
-    config = AppConfig(port=_free_port(), status="catalog: demo · condensers: rules")
-    demo = build_app(engine, config)
-    launch_app(demo, config, block=False)
+    engine = ChatEngine(searcher, FallbackCondenser([RulesCondenser()]))
+    app_config = AppConfig(port=_free_port(), **config)
+    demo = build_app(engine, app_config)
+    launch_app(demo, app_config, block=False)
     try:
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{config.port}/", wait_until="load", timeout=60_000)
+            page.goto(f"http://127.0.0.1:{app_config.port}/", wait_until="load", timeout=60_000)
             page.locator("#message textarea").wait_for(timeout=60_000)
-            _send(page, "upbeat tropical songs with steel drums")
-            chat = page.locator("#chat")
-            chat.get_by_text("Songs for upbeat tropical, steel drums").wait_for(timeout=60_000)
-            _send(page, "no vocals")
-            chat.get_by_text("(avoiding vocals)").wait_for(timeout=60_000)
-            inspect = page.locator("#inspect-panel")
-            page.locator("#inspect-request").get_by_text("instrumental").first.wait_for(timeout=30_000)
-            songs_table = page.locator("#inspect-songs").inner_text()
-            replies = chat.inner_text()
-            assert "steel drums" in songs_table and "matched" in inspect.inner_text()
-            assert "Kokomo" in replies.split("(avoiding vocals)")[0]  # turn 1 had the Beach Boys...
-            assert "Kokomo" not in replies.split("(avoiding vocals)")[1].split("left out")[0]  # ...turn 2 not
-            assert "Traceback" not in page.content()
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
+            yield page
             browser.close()
     finally:
         demo.close()
+
+
+def test_two_turns_in_chromium_show_songs_and_the_inspect_panel(demo_searcher: Any, tmp_path: Path) -> None:
+    shot = Path(os.environ.get("CRATEDIGGER_SCREENSHOT") or tmp_path / "screenshot-chat.png")
+    with _served_page(demo_searcher, status="catalog: demo · condensers: rules") as page:
+        _send(page, "upbeat tropical songs with steel drums")
+        chat = page.locator("#chat")
+        chat.get_by_text("Songs for upbeat tropical, steel drums").wait_for(timeout=60_000)
+        _send(page, "no vocals")
+        chat.get_by_text("(avoiding vocals)").wait_for(timeout=60_000)
+        inspect = page.locator("#inspect-panel")
+        page.locator("#inspect-request").get_by_text("instrumental").first.wait_for(timeout=30_000)
+        songs_table = page.locator("#inspect-songs").inner_text()
+        replies = chat.inner_text()
+        assert "steel drums" in songs_table and "matched" in inspect.inner_text()
+        assert "Kokomo" in replies.split("(avoiding vocals)")[0]  # turn 1 had the Beach Boys...
+        assert "Kokomo" not in replies.split("(avoiding vocals)")[1].split("left out")[0]  # ...turn 2 not
+        assert "Traceback" not in page.content()
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
 
 
@@ -125,32 +134,17 @@ def test_a_server_restart_loses_neither_the_dialog_nor_the_message_being_sent(
 def test_drop_a_state_item_and_more_like_this_in_chromium(catalog20_searcher: Any) -> None:
     """Issue 11, items 1 and 4: one click drops an item of the dialog state; a click on a song in the
     Inspect panel asks for more like it."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"chromium not found at {CHROMIUM} (make browser, or set CRATEDIGGER_CHROMIUM)")
-    engine = ChatEngine(catalog20_searcher, FallbackCondenser([RulesCondenser()]))
-    config = AppConfig(port=_free_port(), browser_secret="test-secret")
-    demo = build_app(engine, config)
-    launch_app(demo, config, block=False)
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{config.port}/", wait_until="load", timeout=60_000)
-            page.locator("#message textarea").wait_for(timeout=60_000)
-            chat = page.locator("#chat")
-            _send(page, "sad piano ballads")
-            chat.get_by_text("Songs for sad piano ballads").wait_for(timeout=60_000)
-            _send(page, "no vocals")
-            chat.get_by_text("(avoiding vocals)").wait_for(timeout=60_000)
-            page.locator("#drop-item input").click()
-            page.get_by_role("option", name="no vocals").click()
-            page.locator("#drop-button").click()
-            chat.get_by_text("(dropped “no vocals”)").wait_for(timeout=60_000)
-            page.locator("#inspect-songs").get_by_text("Midnight Rain — Nora Vale").first.click()
-            chat.get_by_text("more like Midnight Rain by Nora Vale").wait_for(timeout=60_000)
-            chat.get_by_text("Using “Midnight Rain” by Nora Vale").first.wait_for(timeout=60_000)
-            assert "Traceback" not in page.content()
-            browser.close()
-    finally:
-        demo.close()
+    with _served_page(catalog20_searcher, browser_secret="test-secret") as page:
+        chat = page.locator("#chat")
+        _send(page, "sad piano ballads")
+        chat.get_by_text("Songs for sad piano ballads").wait_for(timeout=60_000)
+        _send(page, "no vocals")
+        chat.get_by_text("(avoiding vocals)").wait_for(timeout=60_000)
+        page.locator("#drop-item input").click()
+        page.get_by_role("option", name="no vocals").click()
+        page.locator("#drop-button").click()
+        chat.get_by_text("(dropped “no vocals”)").wait_for(timeout=60_000)
+        page.locator("#inspect-songs").get_by_text("Midnight Rain — Nora Vale").first.click()
+        chat.get_by_text("more like Midnight Rain by Nora Vale").wait_for(timeout=60_000)
+        chat.get_by_text("Using “Midnight Rain” by Nora Vale").first.wait_for(timeout=60_000)
+        assert "Traceback" not in page.content()
