@@ -160,7 +160,8 @@ def _apply_replacements(state: _State, text: str) -> str:
 
 def _negated_terms(text: str) -> list[str]:
     """The terms of a negation's object: "synths in it" -> ["synth"], "sax or trumpet" -> both."""
-    return _split_terms(V.TRAILING.sub("", text.strip()))
+    text = re.sub(r"[^\w)]+$", "", text.strip())  # trailing emoji and punctuation ("no sad rap pls 😤")
+    return _split_terms(V.TRAILING.sub("", text))
 
 
 def _apply_clause(state: _State, clause: str, topic_mode: bool, after_negation: bool) -> bool:

@@ -219,7 +219,7 @@ NEG_CUE_WORDS = (
     r"i don'?t want|i do not want|shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|"
     r"arent|wasn'?t|not too|nothing too|nothing with|nothing that has|no (?:real )?need for|hold the|zero|"
     r"don'?t give me(?: anything)?|nobody|no one|better than|sin|sans|ohne|senza|pas de|nada de|sem|zonder|"
-    r"geen|kein|keine|keinen|nicht|niente|utan"
+    r"geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?"
 )
 NEG_CUE = re.compile(rf"\b(?:{NEG_CUE_WORDS})\b")
 NEGATION = re.compile(
@@ -232,13 +232,14 @@ NEGATION = re.compile(
     r"don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|i don'?t want|i do not want|"
     r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t|hold|zero|"
     r"don'?t give me(?: anything)?|(?:would )?(?:suit it |be )?better than|nobody|no one|sin|sans|ohne|"
-    r"senza|pas de|nada de|sem|zonder|geen|kein|keine|keinen|nicht|niente|utan)\s+"
+    r"senza|pas de|nada de|sem|zonder|geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?)\s+"
     r"(?:any\s+|the\s+|more\s+|too\s+|so\s+|from\s+the\s+|from\s+|of\s+|a\s+|an\s+|really\s+)*(?P<x>.+)$"
 )
 # Words that trail a negated or added term and are not part of it ("nothing with synths in it").
 TRAILING = re.compile(
-    r"(?:\s+(?:in it|in there|in them|at all|whatsoever|etc\.?|please|pls|thanks|stuff|either|too|"
-    r"as well|also|anymore|any more|of (?:it|that)|in the mix|on it|ones?|songs?|music|tracks?))+\s*$"
+    r"(?:\s+(?:in it|in there|in them|at all|whatsoever|etc\.?|please|pls|plz|thanks|thx|stuff|either|too|"
+    r"as well|also|anymore|any more|of (?:it|that)|in the mix|on it|ones?|songs?|music|tracks?|"
+    r"if possible|if you can|if poss|por favor|bitte|obviously|lol|haha|i guess|tho|though|ideally))+\s*$"
 )
 MORE = re.compile(
     r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*more\s+(?P<x>.+)$"
@@ -250,6 +251,10 @@ REPLACEMENTS = (
     re.compile(
         r"(?P<y>[^,.;!?]{1,80}?)\s+(?:in place of\s+(?:the\s+)?(?P<x>[^,.;!?]{1,80}?)|where\s+(?:the\s+)?"
         r"(?P<x2>[^,.;!?]{1,80}?)\s+(?:is|was|were|are|used to be))\s*(?=$|[,.;!?])"
+    ),
+    re.compile(  # "hmm, cello over violin": a short clause of its own
+        r"(?:^|(?<=[,.;!?])\s*)(?!(?:i am|am|game|it is|it's)\b)(?P<y>[a-z]+(?: [a-z]+)?) over "
+        r"(?:the\s+)?(?P<x>[a-z]+(?: [a-z]+)?)\s*(?=$|[,.;!?])"
     ),
     re.compile(r"\bturn\s+(?:the\s+)?(?P<x>[^,.;!?]{1,80}?)\s+into\s+(?P<y>[^,.;!?]{1,80})"),
     re.compile(  # "let's drop the guitar and go with piano instead", "scratch the strings, go brass"
