@@ -88,8 +88,15 @@ def _recommend(url: str, message: str, history: list[dict[str, Any]]) -> tuple[s
 
 def test_make_chat_answers_with_the_local_model(app: tuple[Any, str, Path]) -> None:
     proc, url, log = app
-    reply, results = _recommend(url, "calm piano, no vocals", [])
-    assert results["request"]["backend"] == "local", (results["notices"], log.read_text()[-2000:])
+    seen = []
+    deadline = time.monotonic() + 100  # one slow first turn (a busy machine) rests the model 30 s
+    while True:
+        reply, results = _recommend(url, "calm piano, no vocals", [])
+        seen.append((results["request"]["backend"], results["notices"]))
+        if results["request"]["backend"] == "local" or time.monotonic() > deadline:
+            break
+        time.sleep(5)
+    assert results["request"]["backend"] == "local", (seen, log.read_text()[-2000:])
     assert results["songs"] and "piano" in reply.lower()
     assert _model_server_pid(proc.pid) is not None
 
