@@ -244,7 +244,7 @@ class ChatEngine:
         resolver = self._resolver()
         if resolver is None or not artists:
             return 0
-        return min(sum(1 for s in resolver.songs.values() if s.artist in set(artists)), 100)
+        return min(resolver.song_count(artists), 100)
 
     def _condense(
         self, dialog: list[dict[str, str]], refs: ReferenceOutcome | None, notices: list[str]

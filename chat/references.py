@@ -179,6 +179,10 @@ class ReferenceResolver:
             return True
         return sum(w not in self._vocab for w in words) * 2 > len(words)
 
+    def song_count(self, artists: Sequence[str]) -> int:
+        """How many catalog songs ``artists`` have (from the artist index, not a scan of the catalog)."""
+        return sum(len(self._by_artist.get(a, ())) for a in set(artists))
+
     def _artist_ref(self, text: str, artist: str, exclude: bool) -> Reference:
         return Reference(text.strip(), artist, None, tuple(self._by_artist[artist]), exclude)
 

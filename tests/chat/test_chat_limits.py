@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from chat.app import AppConfig, build_app, launch_app, make_handlers
 from chat.engine import ChatEngine, EngineConfig
 from chat.fallback_condenser import FallbackCondenser
 from chat.limits import BodyLimit, Limits
+from chat.llm_server import free_port
 from chat.rules_condenser import RulesCondenser
 
 
@@ -84,16 +84,10 @@ def test_the_ui_history_keeps_the_truncated_message(catalog20_searcher: Any) -> 
     assert len(out[1][0]["content"]) == 2000 and out[7]["chat"] == out[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(catalog20_searcher: Any) -> Iterator[str]:
     engine = ChatEngine(catalog20_searcher, FallbackCondenser([RulesCondenser()]))
-    config = AppConfig(port=_free_port(), limits=Limits(max_body_bytes=64 * 1024))
+    config = AppConfig(port=free_port(), limits=Limits(max_body_bytes=64 * 1024))
     demo = build_app(engine, config)
     launch_app(demo, config, block=False)
     yield f"http://127.0.0.1:{config.port}"
