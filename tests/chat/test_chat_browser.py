@@ -43,6 +43,19 @@ def _send(page: Any, text: str) -> None:
     box.press("Enter")
 
 
+def _open_when_back(page: Any, url: str, attempts: int = 5) -> None:
+    """Open ``url`` after a server restart. The page may be reloading itself at the same moment (Gradio's
+    reconnect does), which aborts our navigation (net::ERR_ABORTED): retry, as a listener would."""
+    for attempt in range(attempts):
+        try:
+            page.goto(url, wait_until="load", timeout=60_000)
+            return
+        except Exception as exc:  # playwright's Error; its class lives in a private module
+            if "ERR_ABORTED" not in str(exc) or attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(500)
+
+
 @contextmanager
 def _served_page(searcher: Any, **config: Any) -> Iterator[Any]:
     """The app served in-process (rules backend) and a chromium page open on it; both always closed."""
@@ -116,7 +129,7 @@ def test_a_server_restart_loses_neither_the_dialog_nor_the_message_being_sent(
             _send(page, "no vocals")  # ...while the listener sends
             page.wait_for_timeout(1500)
             demo = serve()  # back, as after a restart
-            page.reload(wait_until="load", timeout=60_000)
+            _open_when_back(page, f"http://127.0.0.1:{port}/")
             box = page.locator("#message textarea")
             box.wait_for(timeout=60_000)
             page.locator("#chat").get_by_text("Songs for sad piano ballads").wait_for(timeout=30_000)
