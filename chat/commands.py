@@ -44,7 +44,10 @@ def add_parsers(sub: Any) -> None:
         "--index", default=None, help="a saved index folder (cratedigger index) instead of --catalog"
     )
     p.add_argument("--model", default=None, help="sentence model (default: the trained model, else minilm)")
-    p.add_argument("--backend", choices=BACKENDS, default="auto", help="dialog condenser (default auto: --llm-url if given, then the rules)")
+    p.add_argument(
+        "--backend", choices=BACKENDS, default="auto",
+        help="dialog condenser (default auto: --llm-url if given, then the rules)",
+    )
     p.add_argument(
         "--llm-url",
         default=None,

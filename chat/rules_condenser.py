@@ -118,6 +118,16 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\bw/o\b", " without ", text)
     text = re.sub(r"\bw/", " with ", text)
     text = re.sub(r"\b([a-z]+)-free\b", r"no \1", text)  # "vocal-free" -> "no vocal"
+    # "lennon's stuff is too preachy for me" -> "no preachy"; "horns are out", "rap is a hard no" -> "no rap"
+    text = re.sub(
+        r"\b(?:(?:is|are|was|feels?|sounds?|gets?) )?(?:(?:way|a bit|a little|kind of|just) )?too "
+        r"(?!good|much|many|bad|hard|early|late|long|big|cool)([a-z-]+) for (?:me|my taste|us|our taste)\b",
+        r", no \1,", text,
+    )
+    text = re.sub(
+        r"\b([a-z-]{3,}) (?:is|are) (?:a (?:hard |big )?no|out|off the table|a dealbreaker)\b(?! of)",
+        r"no \1", text,
+    )
     text = re.sub(  # "leave the drums out", "keep horns out of it" -> "no drums"
         r"\b(?:leave|keep)\s+(?:the\s+|any\s+|all\s+)?([a-z_' -]+?)\s+out\b(?:\s+of\s+(?:it|this|there))?",
         r"no \1", text,

@@ -46,7 +46,9 @@ def _model_server_pid(app_pid: int) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def default_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+def default_app(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
     """``cratedigger chat`` exactly as ``make chat`` starts it."""
     yield from _serve(tmp_path_factory, [])
 
