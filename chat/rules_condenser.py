@@ -128,6 +128,12 @@ def _normalise(text: str) -> str:
         r"\b([a-z-]{3,}) (?:is|are) (?:a (?:hard |big )?no|out|off the table|a dealbreaker)\b(?! of)",
         r"no \1", text,
     )
+    text = re.sub(  # "opera singing is not my thing" -> "no opera singing"
+        r"\b((?:[a-z-]+ )?[a-z-]+) (?:is|are) (?:just |really |honestly )?not (?:really )?(?:my|our) "
+        r"(?:thing|cup of tea|jam|style|scene)\b", r"no \1", text,
+    )
+    text = re.sub(r"\b(?:(?:instrumentals?|no vocals) only|(?:only|strictly|purely) instrumentals?)\b",
+                  "instrumental, no vocals", text)
     text = re.sub(  # "leave the drums out", "keep horns out of it" -> "no drums"
         r"\b(?:leave|keep)\s+(?:the\s+|any\s+|all\s+)?([a-z_' -]+?)\s+out\b(?:\s+of\s+(?:it|this|there))?",
         r"no \1", text,

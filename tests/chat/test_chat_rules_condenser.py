@@ -122,3 +122,19 @@ def test_long_dialogs_and_huge_turns_stay_valid() -> None:
 def test_descriptions_that_share_cue_words_avoid_nothing(text: str) -> None:
     got = RulesCondenser().condense([{"role": "user", "content": text}])
     assert got.avoid == (), got
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "avoid"),
+    [
+        ("calm jazz, the vocal stuff is too cheesy for me", "calm jazz", ("cheesy",)),
+        ("latin covers, stuff that relies on horns is out", "latin covers", ("horns",)),
+        ("upbeat pop, rap is a hard no", "upbeat pop", ("rap vocals",)),
+        ("big orchestras, but opera singing is not my thing", "big orchestras", ("opera singing",)),
+        ("calm piano. instrumental only!", "calm piano, instrumental", ("vocals",)),
+    ],
+)
+def test_negations_said_as_judgements(text: str, wanted: str, avoid: tuple[str, ...]) -> None:
+    """Issue 11: 'too X for me', 'X is out', 'X is not my thing', 'instrumental only' reject X."""
+    condensed = RulesCondenser().condense([{"role": "user", "content": text}])
+    assert condensed.request.startswith(wanted) and condensed.avoid == avoid, condensed
