@@ -10,7 +10,7 @@ shipped model; label matching is by words after light normalisation (``label_hit
 
     .venv/bin/python benchmarks/conversation_bench.py --backend rules
     .venv/bin/python benchmarks/conversation_bench.py --backend local --out docs/conversation-local.json
-    .venv/bin/python benchmarks/conversation_bench.py --requests fresh_forum.jsonl --dialogs ''  # the check set
+    .venv/bin/python benchmarks/conversation_bench.py --requests fresh_forum.jsonl --dialogs ''
 """
 
 from __future__ import annotations
