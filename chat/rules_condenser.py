@@ -90,7 +90,8 @@ class _State:
     def add_include(self, term: str) -> None:
         if not term:
             return
-        self.avoid = [a for a in self.avoid if not (_words(a) <= _words(term) or _words(term) <= _words(a))]
+        # "no vocals" + "with female vocals": the narrower wish wins; "no rap vocals" + "singing" keeps both
+        self.avoid = [a for a in self.avoid if not _words(a) <= _words(term)]
         for opposite in V.OPPOSITES.get(term, ()):
             self.remove(opposite)
         if term not in self.include:
@@ -234,9 +235,10 @@ def _apply_turn(state: _State, text: str, first: bool) -> list[str]:
         state.clear()
         text, first = text[: reset.start()] + " , " + text[reset.end() :], True
         notices.append("Starting over with something different.")
-    elif not first and _is_new_topic(text):
+    elif not first and _is_new_topic(text) and not _swaps_one_of_a_kind(state, text):
         state.clear()
         first = True
+    before = state.terms()
     text = _apply_replacements(state, text)
     after_negation, parts = False, V.CLAUSE_SPLIT.split(text)
     for index in range(0, len(parts), 2):
@@ -245,7 +247,39 @@ def _apply_turn(state: _State, text: str, first: bool) -> list[str]:
         after_negation = _apply_clause(state, parts[index], first, inherit)
     if reset and not state.terms():
         _go_elsewhere(state, previous)
+    if not first:
+        _settle_exclusive(state, before)
     return notices
+
+
+def _swaps_one_of_a_kind(state: _State, text: str) -> bool:
+    """"make it a man instead" after "a woman singing" swaps the singer; it is not a new topic."""
+    return any(p.search(text) and o.search(t) for p, o, _ in V.EXCLUSIVE for t in state.terms())
+
+
+def _settle_exclusive(state: _State, before: list[str]) -> None:
+    """One of a kind: a later turn's singer, guitar or decade replaces an earlier one ("romantic soul with
+    a woman singing" + "make it a man instead" -> avoid "female vocals"). Decades are replaced, not banned."""
+    new = [t for t in state.terms() if t not in before]
+    for pattern, other, banned in V.EXCLUSIVE:
+        if not any(pattern.search(t) for t in new):
+            continue
+        if not any(other.search(t) for t in state.terms() if t not in new):
+            continue
+        keep = set(new)
+        state.include = [_cut(other, t) if t not in keep else t for t in state.include]
+        state.topic = [_cut(other, t) if t not in keep else t for t in state.topic]
+        state.include, state.topic = [t for t in state.include if t], [t for t in state.topic if t]
+        if banned:
+            state.add_avoid(banned)
+
+
+def _cut(pattern: re.Pattern[str], term: str) -> str:
+    """``term`` without what ``pattern`` matches and the vocal words that went with it."""
+    if not pattern.search(term):
+        return term
+    rest = re.sub(r"\b(?:with|a|an|the|singing|singer|vocals?|voice|vocalist)\b", " ", pattern.sub(" ", term))
+    return " ".join(rest.split())
 
 
 def _go_elsewhere(state: _State, previous: list[str]) -> None:
