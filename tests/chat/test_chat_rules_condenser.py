@@ -138,3 +138,22 @@ def test_negations_said_as_judgements(text: str, wanted: str, avoid: tuple[str, 
     """Issue 11: 'too X for me', 'X is out', 'X is not my thing', 'instrumental only' reject X."""
     condensed = RulesCondenser().condense([{"role": "user", "content": text}])
     assert condensed.request.startswith(wanted) and condensed.avoid == avoid, condensed
+
+
+@pytest.mark.parametrize(
+    ("turns", "wanted", "avoid"),
+    [
+        (["romantic soul", "with a woman singing", "eh, make it a man instead, in falsetto"],
+         "romantic soul, man, in falsetto", ("female vocals",)),
+        (["country with a man singing", "switch that to a woman's voice"], "country, woman's voice",
+         ("male vocals",)),
+        (["folk with electric guitar", "nope, go acoustic"], "folk, acoustic", ("electric guitar",)),
+        (["80s punk", "more late 70s"], "punk, late 70s", ()),
+    ],
+)
+def test_a_later_singer_guitar_or_decade_replaces_the_earlier_one(
+    turns: list[str], wanted: str, avoid: tuple[str, ...]
+) -> None:
+    """Issue 11: free-form swaps of one-of-a-kind descriptors keep the rest of the request."""
+    condensed = RulesCondenser().condense([{"role": "user", "content": t} for t in turns])
+    assert (condensed.request, condensed.avoid) == (wanted, avoid)
