@@ -26,7 +26,7 @@ MAX_TERMS = 8
 INJECTION_ONLY = "I only recommend music, so I ignored the instructions in your message."
 
 # Any avoided voice word becomes the canonical "vocals", which the searcher expands to the whole family
-# (choir, rap, singer...; ``retrieval.matching.AVOID_FAMILIES``).
+# (choir, rap, singer...; ``retrieval.search.matching.AVOID_FAMILIES``).
 _VOCAL_WORDS = re.compile(r"\b(vocals?|voices?|singing|singers?|sung|lyrics|choir|rap vocals?)\b")
 
 JSON_SCHEMA: dict[str, Any] = {

@@ -4,7 +4,7 @@ Retrievers: TF-IDF, BM25, MiniLM dense, MiniLM hybrid, the student dense and hyb
 ``extra_models`` (e.g. the contrastive ablation). Also reports the teacher as a reranker of BM25's
 top ``rerank_depth`` on a ``rerank_queries`` sample of ``sentence-seed0``, beside the bi-encoders on
 the same sample. Writes ``metrics.json``, ``results.md`` and the plots (``training.plots``).
-Out of scope: metric definitions (``retrieval.metrics``), shipping (``training.ship``).
+Out of scope: metric definitions (``retrieval.evaluation.metrics``), shipping (``training.ship``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class EvaluateConfig:
 
 
 def _retrievers(cfg: EvaluateConfig, run_dir: Path, score_fn: str) -> dict[str, Any]:
-    from retrieval.encoder import Encoder, EncoderConfig
+    from retrieval.models.encoder import Encoder, EncoderConfig
     from retrieval.retrievers import build_retriever
 
     extra = dict(cfg.extra_models)
@@ -68,7 +68,7 @@ def _retrievers(cfg: EvaluateConfig, run_dir: Path, score_fn: str) -> dict[str, 
 
 def evaluate_run(cfg: EvaluateConfig, run_dir: Path, musiccaps_csv: Path, student_cfg: Any) -> dict[str, Any]:
     """Evaluate every retriever on every dev variant; write metrics, table and plots."""
-    from retrieval.evaluation import evaluate_retriever, load_beir
+    from retrieval.evaluation.evaluate import evaluate_retriever, load_beir
     from training import plots
 
     dev = build_dev_sets(musiccaps_csv, run_dir / "dev", tuple(cfg.variants))

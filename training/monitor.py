@@ -26,7 +26,7 @@ class DevRecallCallback:
     """
 
     def __init__(self, model: Any, dev_dir: Path, n_queries: int, score_fn: str, seed: int = 0) -> None:
-        from retrieval.evaluation import load_beir
+        from retrieval.evaluation.evaluate import load_beir
 
         data = load_beir(dev_dir)
         n = len(data.query_ids)

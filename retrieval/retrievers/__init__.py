@@ -1,13 +1,13 @@
-"""Retriever implementations behind ``retrieval.retriever.Retriever`` and the ``build_retriever`` factory.
+"""Retrievers: the ``Retriever`` interface (``base``), its implementations, the ``build_retriever`` factory.
 
-Out of scope: catalogs, songs and persistence (``retrieval.searcher``).
+Out of scope: catalogs, songs and persistence (``retrieval.search.searcher``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from retrieval.retriever import Retriever
+from retrieval.retrievers.base import Retriever
 from retrieval.retrievers.bm25_retriever import BM25Retriever
 from retrieval.retrievers.dense_retriever import DenseRetriever
 from retrieval.retrievers.hybrid_retriever import (
