@@ -18,16 +18,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retrieval.errors import CratediggerError
+from retrieval.search.config import MAX_QUERY_CHARS
+from retrieval.search.matching import VOCAL_WORDS
 
-MAX_MESSAGE_CHARS = 2000  # longer user messages are truncated (with a notice) before anything else
+MAX_MESSAGE_CHARS = MAX_QUERY_CHARS  # longer user messages are cut (with a notice) before anything else
 MAX_REQUEST_CHARS = 300
 MAX_TERM_CHARS = 60
 MAX_TERMS = 8
 INJECTION_ONLY = "I only recommend music, so I ignored the instructions in your message."
 
 # Any avoided voice word becomes the canonical "vocals", which the searcher expands to the whole family
-# (choir, rap, singer...; ``retrieval.search.matching.AVOID_FAMILIES``).
-_VOCAL_WORDS = re.compile(r"\b(vocals?|voices?|singing|singers?|sung|lyrics|choir|rap vocals?)\b")
+# (choir, rap, singer...; ``retrieval.search.matching.AVOID_FAMILIES``). The chat also reads "sung" and
+# "choir" in an avoid term as "no voices at all".
+_VOCAL_WORDS = re.compile(r"\b(" + "|".join(re.escape(w) for w in (*VOCAL_WORDS, "sung", "choir")) + r")\b")
 
 JSON_SCHEMA: dict[str, Any] = {
     "type": "object",

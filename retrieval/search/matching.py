@@ -64,9 +64,10 @@ _VOCAL_FAMILY = (
     "humming", "lyrics", "lyric", "yodel", "yodeling", "crooner", "crooning", "spoken word", "beatbox",
     "scat", "vocalise",
 )
-_VOCAL_WORDS = ("vocal", "vocals", "voice", "voices", "singing", "singer", "singers", "lyrics")
+# Words naming a voice in general: avoiding any of them avoids the whole family.
+VOCAL_WORDS = ("vocal", "vocals", "voice", "voices", "singing", "singer", "singers", "lyrics")
 AVOID_FAMILIES: dict[str, tuple[str, ...]] = {
-    **{w: _VOCAL_FAMILY for w in _VOCAL_WORDS},
+    **{w: _VOCAL_FAMILY for w in VOCAL_WORDS},
     "guitar": ("guitar", "guitars", "guitarist"),
     "drums": ("drum", "drums", "drummer", "drumming", "drum kit"),
     "piano": ("piano", "pianist", "keys"),
