@@ -87,9 +87,9 @@ def load_catalog(spec: str, name: str | None = None) -> tuple[Catalog, LoadRepor
         CatalogError: the file is missing or unreadable, the format is unknown, or no row is usable.
 
     Example:
-        >>> catalog, report = load_catalog("tests/fixtures/catalog20.jsonl")  # doctest: +SKIP
-        >>> len(catalog), report.skipped  # doctest: +SKIP
-        (20, [])
+        >>> catalog, report = load_catalog("demo")
+        >>> len(catalog), report.skipped, catalog.name
+        (730, [], 'demo')
     """
 
     fmt, path = resolve_spec(spec)

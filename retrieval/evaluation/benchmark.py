@@ -115,8 +115,8 @@ def sample_descriptor_set(
 
     Example:
         >>> rng = np.random.default_rng(0)
-        >>> sample_descriptor_set("a sad piano song", ["piano", "sad", "rock"], rng)  # doctest: +SKIP
-        ['piano', 'rock']
+        >>> sample_descriptor_set("a sad piano song", ["piano", "sad", "rock"], rng)
+        ['piano', 'sad']
     """
     unique = list(dict.fromkeys(d.strip() for d in descriptors if d.strip()))
     verbatim = verbatim_descriptors(sentence, unique)
@@ -142,8 +142,8 @@ def request_query(sentence: str, descriptor_set: Sequence[str], rng: np.random.G
     the sentence with its first letter lower-cased.
 
     Example:
-        >>> request_query("Soft piano plays", ["soft piano"], np.random.default_rng(1))  # doctest: +SKIP
-        'any songs that are soft piano?'
+        >>> request_query("Soft piano plays", ["soft piano"], np.random.default_rng(1))
+        'can you put on something soft piano'
     """
     template = DEV_REQUEST_TEMPLATES[int(rng.integers(len(DEV_REQUEST_TEMPLATES)))]
     size = int(rng.integers(1, min(3, len(descriptor_set)) + 1))

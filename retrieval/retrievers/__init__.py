@@ -43,7 +43,7 @@ def build_retriever(name: str, model: str | None = None, **kw: Any) -> Retriever
             ``TfidfVectorizer`` arguments.
 
     Example:
-        >>> build_retriever("hybrid", model="minilm", weight=0.5).weight  # doctest: +SKIP
+        >>> build_retriever("hybrid", model="minilm", weight=0.5).weight  # the model loads on first use
         0.5
     """
     if name == "tfidf":

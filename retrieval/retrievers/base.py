@@ -21,10 +21,10 @@ class Retriever(ABC):
     comparable within one query.
 
     Example:
-        >>> r = TfidfRetriever()                      # doctest: +SKIP
-        >>> r.fit(["steel drums, tropical", "piano, sad"])
-        >>> r.search(["tropical steel drums"], k=1)
-        [[(0, 0.83...)]]
+        >>> from retrieval.retrievers import TfidfRetriever
+        >>> r = TfidfRetriever().fit(["steel drums, tropical", "piano, sad"])
+        >>> isinstance(r, Retriever), r.search(["tropical steel drums"], k=1)[0][0][0]
+        (True, 0)
     """
 
     name: str = "retriever"
