@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.models import registry as models
 from retrieval.errors import ModelNotFoundError
+from retrieval.models import registry as models
 
 
 def test_minilm_resolves_to_the_packaged_folder() -> None:
