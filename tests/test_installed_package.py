@@ -78,8 +78,9 @@ def chat_app(installed: dict[str, Path]) -> Iterator[str]:
     port = free_port()
     cli = str(installed["site"] / "bin" / "cratedigger")
     log = (installed["run"] / "chat.log").open("wb")
-    proc = subprocess.Popen([cli, "chat", "--catalog", "songs.jsonl", "--backend", "rules", "--port", str(port)],
-                            cwd=installed["run"], env=_env(installed), stdout=log, stderr=subprocess.STDOUT)
+    args = [cli, "chat", "--catalog", "songs.jsonl", "--backend", "rules", "--port", str(port)]
+    proc = subprocess.Popen(args, cwd=installed["run"], env=_env(installed), stdout=log,
+                            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 240
