@@ -9,8 +9,8 @@ not know go to ``song.extra`` and are named once in the report's notes.
 Rows over a length limit (one descriptor, descriptors per song, any field) are skipped with the
 reason; the limits and how to change them are in ``retrieval.catalog.row_limits``.
 
-Out of scope: dataset-specific layouts (see ``retrieval.catalog.dataset_readers``), choosing the format from a
-spec (see ``retrieval.catalog``).
+Out of scope: dataset-specific layouts (``retrieval.catalog.dataset_readers``), choosing the format
+from a spec (``retrieval.catalog.formats``) and dispatching to a reader (``retrieval.catalog.catalog``).
 """
 
 from __future__ import annotations

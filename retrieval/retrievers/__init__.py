@@ -1,6 +1,7 @@
 """Retrievers: the ``Retriever`` interface (``base``), its implementations, the ``build_retriever`` factory.
 
-Out of scope: catalogs, songs and persistence (``retrieval.search.searcher``).
+Out of scope: catalogs and songs (``retrieval.catalog``, ``retrieval.search``) and saving a fitted
+retriever (``retrieval.search.assembly`` saves the dense part's index, refits the sparse ones).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The one interface every retriever implements.
 
 Fit on a corpus of texts, return the top-k (index, score) pairs per query. Out of scope: catalogs and
-songs (see ``retrieval.search.searcher``), persistence formats (each retriever owns its own).
+songs (``retrieval.search.searcher``) and saving a fitted retriever (``retrieval.search.assembly``).
 """
 
 from __future__ import annotations

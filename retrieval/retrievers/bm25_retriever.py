@@ -1,6 +1,7 @@
 """BM25 retrieval with the ``bm25s`` library (Lucene variant, English stop words, no stemming).
 
-Out of scope: stemming (bm25s supports PyStemmer; not a dependency here) and persistence.
+Out of scope: stemming (bm25s supports PyStemmer; not a dependency here) and persistence (a saved
+searcher refits it from its catalog snapshot, ``retrieval.search.assembly``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The score function is explicit (``cosine`` or ``dot``) and used both by the encoder and the index.
 ``search`` goes through the index (exact below 1e5 documents, HNSW above); ``score_all`` is an exact
 matrix product over every document (used by hybrid fusion). Out of scope: saving indexes with
-manifests (``retrieval.search.searcher``).
+manifests (``retrieval.index.vector_index``, ``retrieval.search.assembly``).
 """
 
 from __future__ import annotations
