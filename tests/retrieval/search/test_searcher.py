@@ -7,7 +7,8 @@ import pytest
 
 from retrieval.catalog import Catalog, load_catalog
 from retrieval.errors import IndexMismatchError, QueryError
-from retrieval.search.searcher import SearchConfig, Searcher
+from retrieval.search.config import MatchConfig, SearchConfig
+from retrieval.search.searcher import Searcher
 from retrieval.song import Song
 
 VOCAL_SONGS = {"s02", "s03", "s05", "s06", "s09", "s10", "s12", "s13", "s15", "s18", "s20"}
@@ -131,3 +132,28 @@ def test_stale_model_weights_are_detected(searcher: Searcher, tmp_path: Path, ti
     config.write_text(config.read_text().replace("{", '{"retrained": true,', 1))
     with pytest.raises(IndexMismatchError, match="model_hash"):
         Searcher.load(tmp_path / "idx")
+
+
+def test_search_reports_its_own_step_timings(searcher: Searcher) -> None:
+    result = searcher.search("sad piano", k=2)
+    assert set(result.timings_ms) == {"encode", "search"}
+    assert all(v >= 0 for v in result.timings_ms.values())
+    assert "timings_ms" not in result.to_dict()  # the JSON form is unchanged
+
+
+def test_match_settings_are_stored_flat_and_older_manifests_load(searcher: Searcher, tmp_path: Path,
+                                                                 catalog: Catalog) -> None:
+    custom = Searcher(searcher.catalog, searcher.table, searcher.retriever, searcher.encoder,
+                      searcher.matcher, SearchConfig(match=MatchConfig(avoid_z=5.0)), searcher.manifest)
+    custom.manifest = {**custom.manifest, "search_config": custom.config.to_dict()}
+    custom.save(tmp_path / "idx")
+    path = tmp_path / "idx" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    stored = manifest["search_config"]
+    assert "match" not in stored and stored["avoid_z"] == 5.0 and stored["match_z"] == 3.0
+    for key in ("avoid_strict_z", "avoid_strict_threshold"):  # what an index from before the grouping lacks
+        del stored[key]
+    path.write_text(json.dumps(manifest))
+    loaded = Searcher.load(tmp_path / "idx", catalog=catalog)
+    assert loaded.config.match == MatchConfig(avoid_z=5.0)
+    assert loaded.matcher.config.avoid_z == 5.0

@@ -1,4 +1,4 @@
-"""The chat's cached index heals itself once when damaged, and a killed first save leaves nothing behind."""
+"""The index store: cached per catalog and model, healed once when damaged, no leftovers from killed saves."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from retrieval.catalog import load_catalog
 from retrieval.errors import UnsafeOutputError
 from retrieval.search.searcher import Searcher
-from retrieval.search.store import cache_dir_for, load_or_build
+from retrieval.search.store import IndexStore, cache_dir_for, load_or_build
 
 
 @pytest.fixture()
@@ -73,3 +73,15 @@ def test_a_staging_folder_left_by_a_killed_first_save_is_removed(state_home: Pat
     (stale / "index.faiss").write_bytes(b"half-written")
     load_or_build(str(songs), model=str(tiny_model_path))
     assert sorted(p.name for p in folder.parent.iterdir()) == [folder.name]
+
+
+def test_a_store_with_its_own_root_caches_there(tmp_path: Path, songs: Path, tiny_model_path: Path,
+                                                state_home: Path) -> None:
+    store = IndexStore(tmp_path / "indexes")
+    first = store.load_or_build(str(songs), model=str(tiny_model_path))
+    folder = store.folder_for(first.catalog, str(tiny_model_path))
+    assert folder.parent == tmp_path / "indexes" and (folder / "manifest.json").is_file()
+    assert folder.name == _cache(songs, tiny_model_path).name and not (state_home / "indexes").exists()
+    again = store.load_or_build(str(songs), model=str(tiny_model_path))
+    assert again.manifest["catalog_hash"] == first.manifest["catalog_hash"]
+    assert again.search("piano", k=1).songs
