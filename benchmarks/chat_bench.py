@@ -55,15 +55,6 @@ CHECKS = [
 ]
 
 
-def rss_mb() -> float:
-    """Resident memory of this process in MiB (Linux /proc; 0 elsewhere)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def pct(values: list[float], q: float) -> float:
@@ -230,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     from chat.commands import local_llm_ready
     from chat.engine import ChatEngine
     from retrieval.models.threads import limit_torch_threads
+    from retrieval.perf.bench import rss_mb
     from retrieval.search.store import load_or_build
 
     catalogs = ["demo"] if args.quick else args.catalogs.split(",")

@@ -34,7 +34,8 @@ def _pcts(values: list[float]) -> tuple[float, float]:
     return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
 
 
-def _rss_mb() -> float:
+def rss_mb() -> float:
+    """Resident memory of this process in MiB (Linux ``/proc``; NaN elsewhere)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -109,7 +110,7 @@ def bench_index(vectors: np.ndarray, queries: np.ndarray, kind: str, args: argpa
             sweep.append(run(ef)[0])
     default_ef = ef_search_for(len(index)) if kind == "hnsw" else None
     row, scores = run(default_ef)
-    row.update(index=kind, build_s=build_s, index_mb=index.nbytes() / 2**20, rss_mb=_rss_mb())
+    row.update(index=kind, build_s=build_s, index_mb=index.nbytes() / 2**20, rss_mb=rss_mb())
     if kind == "hnsw":
         row["params"] = f"{args.storage}, M={cfg.hnsw_m}, efC={cfg.ef_construction}, efS={default_ef}"
     return row, scores, sweep
@@ -117,17 +118,11 @@ def bench_index(vectors: np.ndarray, queries: np.ndarray, kind: str, args: argpa
 
 def bench_searcher(specs: list[str], model: str, queries: list[str]) -> list[dict[str, Any]]:
     """End-to-end hybrid ``Searcher`` build and search times on real catalogs."""
-    from retrieval.catalog import load_catalog
-    from retrieval.errors import CatalogError
+    from retrieval.perf.data import loadable_catalogs
     from retrieval.search.searcher import Searcher
 
     rows = []
-    for spec in specs:
-        try:
-            catalog, _ = load_catalog(spec)
-        except CatalogError as exc:
-            logger.warning("benchmark: skipping searcher on %s (%s)", spec, exc)
-            continue
+    for spec, catalog in loadable_catalogs(specs, "searcher on"):
         start = time.perf_counter()
         searcher = Searcher.build(catalog, model=model)
         build_s = time.perf_counter() - start

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from retrieval.catalog import Catalog, load_catalog
+from retrieval.errors import CatalogError
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +41,11 @@ def load_corpus(specs: Sequence[str], seed: int = 0) -> Corpus:
 
     Missing catalogs are skipped with a log line (e.g. no data folder); at least one must load.
     """
-    from retrieval.catalog import load_catalog
-    from retrieval.errors import CatalogError
-
     sets: dict[tuple[str, ...], None] = {}
     counts: Counter[str] = Counter()
     sentences: list[str] = []
     sources = []
-    for spec in specs:
-        try:
-            catalog, _ = load_catalog(spec)
-        except CatalogError as exc:
-            logger.warning("benchmark: skipping catalog %s (%s)", spec, exc)
-            continue
+    for spec, catalog in loadable_catalogs(specs, "catalog"):
         sources.append(f"{spec} ({len(catalog):,} songs)")
         for song in catalog:
             sets.setdefault(song.descriptors)
@@ -59,14 +54,23 @@ def load_corpus(specs: Sequence[str], seed: int = 0) -> Corpus:
             if isinstance(caption, str):
                 sentences.extend(s.strip() for s in caption.split(". ") if len(s.split()) >= 3)
     if not sets:
-        from retrieval.errors import CatalogError
-
         raise CatalogError(f"benchmark: none of the catalogs {list(specs)} could be loaded")
     real = list(sets)
     np.random.default_rng(seed).shuffle(real)  # type: ignore[arg-type]
     vocab = list(counts)
     freq = np.array([counts[d] for d in vocab], dtype=np.float64)
     return Corpus(real, vocab, freq / freq.sum(), np.array([len(s) for s in real]), sentences, sources)
+
+
+def loadable_catalogs(specs: Sequence[str], what: str) -> Iterator[tuple[str, Catalog]]:
+    """``(spec, catalog)`` for each spec that loads; the others are skipped with a log line (``what``)."""
+    for spec in specs:
+        try:
+            catalog, _ = load_catalog(spec)
+        except CatalogError as exc:
+            logger.warning("benchmark: skipping %s %s (%s)", what, spec, exc)
+            continue
+        yield spec, catalog
 
 
 def make_queries(corpus: Corpus, n: int, seed: int = 0) -> list[str]:

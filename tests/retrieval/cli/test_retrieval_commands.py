@@ -13,11 +13,8 @@ from retrieval.perf.options import add_arguments
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory, catalog20_path: Path, tiny_model_path: Path) -> Path:
-    out = tmp_path_factory.mktemp("cli") / "idx"
-    argv = ["index", "--catalog", str(catalog20_path), "--model", str(tiny_model_path), "--out", str(out)]
-    assert main(argv) == 0
-    return out
+def index_dir(cli_index: Path) -> Path:
+    return cli_index
 
 
 def test_index_then_search_json(index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,11 +19,8 @@ VEC = "descriptor_vectors.npy"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, catalog20_path: Path, tiny_model_path: Path) -> Path:
-    out = tmp_path_factory.mktemp("damage") / "idx"
-    argv = ["index", "--catalog", str(catalog20_path), "--model", str(tiny_model_path), "--out", str(out)]
-    assert main(argv) == 0
-    return out
+def built(cli_index: Path) -> Path:
+    return cli_index
 
 
 def _cut(path: Path, keep: int | None = None) -> None:
