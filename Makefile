@@ -8,10 +8,11 @@ BIN := $(VENV)/bin
 export CRATEDIGGER_HOME ?= $(HOME)/.cache/cratedigger
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chat test lint models local-llm browser clean help
+.PHONY: setup chat chat-local test lint models local-llm browser clean help
 
 help:
 	@echo "make chat   - set up and run the chat app at http://127.0.0.1:7860"
+	@echo "make chat-local - the same with the packaged Qwen 0.5B model as the condenser"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff + mypy"
 
@@ -36,8 +37,12 @@ browser:
 
 setup: $(STAMP) models local-llm
 
-chat: setup
+# The default backend (the rules, or --llm-url) needs no local LLM build; chat-local does.
+chat: $(STAMP) models
 	$(BIN)/cratedigger chat
+
+chat-local: setup
+	$(BIN)/cratedigger chat --backend local
 
 test: setup browser
 	HF_HUB_OFFLINE=1 $(PY) -m pytest

@@ -10,6 +10,7 @@ shipped model; label matching is by words after light normalisation (``label_hit
 
     .venv/bin/python benchmarks/conversation_bench.py --backend rules
     .venv/bin/python benchmarks/conversation_bench.py --backend local --out docs/conversation-local.json
+    .venv/bin/python benchmarks/conversation_bench.py --requests fresh_forum.jsonl --dialogs ''
 """
 
 from __future__ import annotations
@@ -169,15 +170,17 @@ def main() -> None:
     parser.add_argument(
         "--cooldown", type=float, default=30.0, help="seconds a failed backend rests (0: never)"
     )
+    parser.add_argument("--requests", default="requests_*.jsonl", help="one-turn sets (a glob in devsets/)")
+    parser.add_argument("--dialogs", default="dialogs.jsonl", help="dialog sets ('' for none)")
     args = parser.parse_args()
     engine = _engine(args.backend, args.cooldown)
-    requests, dialog_rows = load("requests_*.jsonl"), load("dialogs.jsonl")
+    requests, dialog_rows = load(args.requests), load(args.dialogs) if args.dialogs else []
     if args.limit:
         requests, dialog_rows = requests[: args.limit], dialog_rows[: args.limit]
     report = {
         "backend": args.backend,
         "one_turn": one_turn(engine, requests),
-        "dialogs": dialogs(engine, dialog_rows, use_state=args.state),
+        "dialogs": dialogs(engine, dialog_rows, use_state=args.state) if dialog_rows else None,
         "dialog_input": "state" if args.state else "history",
     }
     engine.condenser.close()

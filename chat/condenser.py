@@ -29,8 +29,11 @@ INJECTION_ONLY = "I only recommend music, so I ignored the instructions in your 
 
 # Any avoided voice word becomes the canonical "vocals", which the searcher expands to the whole family
 # (choir, rap, singer...; ``retrieval.search.matching.AVOID_FAMILIES``). The chat also reads "sung" and
-# "choir" in an avoid term as "no voices at all".
-_VOCAL_WORDS = re.compile(r"\b(" + "|".join(re.escape(w) for w in (*VOCAL_WORDS, "sung", "choir")) + r")\b")
+# "choir" in an avoid term as a voice word.
+_VOICE = "|".join(re.escape(w) for w in (*VOCAL_WORDS, "sung"))
+_VOCAL_WORDS = re.compile(rf"\b({_VOICE}|choir)\b")
+# Only an unqualified voice ("no singing", "no lyrics") bans every voice; "no rap" or "make it a man" do not.
+_WHOLE_VOICE = re.compile(rf"^(?:(?:any|all|the|human|lead|real)\s+)*(?:{_VOICE})$")
 
 JSON_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -148,8 +151,9 @@ class CondensedRequest:
         )
 
     def expanded(self) -> CondensedRequest:
-        """Avoiding any voice avoids the whole vocal family (and includes "instrumental")."""
-        if not any(_VOCAL_WORDS.search(a.lower()) for a in self.avoid):
+        """Avoiding voice as such ("vocals", "singing", "lyrics") avoids the whole vocal family and
+        includes "instrumental"; a qualified voice ("male vocals", "rap vocals") is avoided alone."""
+        if not any(_WHOLE_VOICE.match(a.lower().strip()) for a in self.avoid):
             return self
         avoid = tuple(dict.fromkeys([*self.avoid, "vocals"]))
         include = tuple(t for t in self.include if not _VOCAL_WORDS.search(t.lower()))

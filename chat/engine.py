@@ -30,6 +30,7 @@ from chat.limits import Limits
 from chat.reference_step import ReferenceOutcome, drop_artists, reference_dicts, seed, take_references
 from chat.references import ReferenceResolver
 from chat.render import reply_markdown
+from chat.spelling import SpellFixer, fix_dialog
 from retrieval.errors import CratediggerError
 from retrieval.results import SearchResult
 
@@ -107,6 +108,7 @@ class ChatEngine:
         self.condenser = condenser
         self.config = config or EngineConfig()
         self._references: ReferenceResolver | None = None
+        self._speller: SpellFixer | None = None
 
     def warm_up(self) -> float:
         """Run one search so the sentence model is loaded before the first listener arrives; returns ms."""
@@ -168,6 +170,8 @@ class ChatEngine:
         timings: dict[str, float] = {}
         refs, dialog = self._take_references(dialog)
         notices += refs.notices if refs else []
+        dialog, spelled = fix_dialog(self._spell_fixer(), dialog)
+        notices += spelled
         condensed, failed = self._condense(dialog, refs, notices)
         if condensed is None:
             return failed
@@ -237,6 +241,12 @@ class ChatEngine:
         if resolver is None:
             return None, dialog
         return take_references(resolver, dialog)
+
+    def _spell_fixer(self) -> SpellFixer | None:
+        catalog = getattr(self.searcher, "catalog", None)
+        if self._speller is None and catalog is not None and getattr(catalog, "songs", None):
+            self._speller = SpellFixer(d for song in catalog.songs for d in song.descriptors)
+        return self._speller
 
     def _songs_by(self, artists: list[str]) -> int:
         resolver = self._resolver()

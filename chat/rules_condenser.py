@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 
 from chat import rules_vocab as V
 from chat.condenser import (
@@ -26,6 +25,16 @@ from chat.condenser import (
     strip_injection,
     user_turns,
 )
+from chat.rules_state import (
+    RuleState,
+    descriptor,
+    go_elsewhere,
+    normalise,
+    settle_exclusive,
+    split_terms,
+    swaps_one_of_a_kind,
+)
+from chat.span_tagger import SpanTagger, extra_rejections
 
 logger = logging.getLogger(__name__)
 
@@ -41,88 +50,6 @@ _CUE = re.compile(
     r"scratch|leave out|ditch|lose|in place of|where|rather than|over|into|better than)\b|"
     + V.NEG_CUE.pattern
 )
-
-
-def _words(text: str) -> set[str]:
-    return set(text.split())
-
-
-def descriptor(text: str) -> str:
-    """A cleaned phrase mapped to its descriptor ("slower" -> "slow tempo", "singing" -> "vocals").
-
-    Example:
-        >>> descriptor("even slower than that please")
-        'slow tempo'
-    """
-    phrase = " ".join(V.FILLER.sub(" ", V.REQUEST_VERB.sub(" ", text.strip())).split()).strip(" -'\"")
-    if not any(ch.isalnum() for ch in phrase):
-        return ""
-    if phrase in V.COMPARATIVES:
-        return V.COMPARATIVES[phrase]
-    return V.SYNONYMS.get(phrase, phrase)
-
-
-def _split_terms(text: str) -> list[str]:
-    parts = re.split(r"\s*(?:,|/|&|\bor\b|\band\b|\bnor\b)\s*", text)
-    return [d for d in (descriptor(p) for p in parts) if d]
-
-
-@dataclass
-class _State:
-    topic: list[str] = field(default_factory=list)
-    include: list[str] = field(default_factory=list)
-    avoid: list[str] = field(default_factory=list)
-
-    def clear(self) -> None:
-        self.topic, self.include, self.avoid = [], [], []
-
-    def terms(self) -> list[str]:
-        return [*self.topic, *self.include]
-
-    def _strip_topic(self, term: str) -> None:
-        pattern = re.compile(rf"\b{re.escape(term)}\b")
-        self.topic = [t for t in (" ".join(pattern.sub(" ", p).split()) for p in self.topic) if t]
-
-    def remove(self, term: str) -> None:
-        self.include = [t for t in self.include if t != term and not _words(term) >= _words(t)]
-        self._strip_topic(term)
-
-    def add_include(self, term: str) -> None:
-        if not term:
-            return
-        self.avoid = [a for a in self.avoid if not (_words(a) <= _words(term) or _words(term) <= _words(a))]
-        for opposite in V.OPPOSITES.get(term, ()):
-            self.remove(opposite)
-        if term not in self.include:
-            self.include.append(term)
-
-    def add_avoid(self, term: str) -> None:
-        if not term:
-            return
-        self.remove(term)
-        if term not in self.avoid:
-            self.avoid.append(term)
-
-
-def _normalise(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("‘", "'")
-    text = re.sub(r"\b(?:anything|everything|all) but\b", "anything except", text)
-    text = re.sub(r"\b(noth|someth|anyth|scream|sing)in\b", r"\1ing", text)
-    text = re.sub(r"\u6b4c\u306a\u3057", " no vocals ", text)  # Japanese "without singing"
-    for emoji, word in V.EMOJI.items():
-        text = text.replace(emoji, f" {word} ")
-    for compound in V.COMPOUNDS:
-        text = text.replace(compound, compound.replace(" ", "_"))
-    text = re.sub(r"\bi'?m\b", "i am", text).replace("over the moon", "happy")
-    text = re.sub(r"\b(i|you|we|it|that)'(d|ve|ll|s)\b", r"\1", text)
-    text = re.sub(r"\bw/o\b", " without ", text)
-    text = re.sub(r"\bw/", " with ", text)
-    text = re.sub(r"\b([a-z]+)-free\b", r"no \1", text)  # "vocal-free" -> "no vocal"
-    text = re.sub(  # "leave the drums out", "keep horns out of it" -> "no drums"
-        r"\b(?:leave|keep)\s+(?:the\s+|any\s+|all\s+)?([a-z_' -]+?)\s+out\b(?:\s+of\s+(?:it|this|there))?",
-        r"no \1", text,
-    )
-    return " ".join(text.split())
 
 
 def _is_new_topic(text: str) -> bool:
@@ -144,7 +71,7 @@ def _has_comparative(text: str) -> bool:
     return any(w in V.COMPARATIVES for w in re.findall(r"[a-z']+", text))
 
 
-def _apply_replacements(state: _State, text: str) -> str:
+def _apply_replacements(state: RuleState, text: str) -> str:
     for index, pattern in enumerate(V.REPLACEMENTS):
         while match := pattern.search(text):
             found = match.groupdict()
@@ -161,10 +88,10 @@ def _apply_replacements(state: _State, text: str) -> str:
 def _negated_terms(text: str) -> list[str]:
     """The terms of a negation's object: "synths in it" -> ["synth"], "sax or trumpet" -> both."""
     text = re.sub(r"[^\w)]+$", "", text.strip())  # trailing emoji and punctuation ("no sad rap pls 😤")
-    return _split_terms(V.TRAILING.sub("", text))
+    return split_terms(V.TRAILING.sub("", text))
 
 
-def _apply_clause(state: _State, clause: str, topic_mode: bool, after_negation: bool) -> bool:
+def _apply_clause(state: RuleState, clause: str, topic_mode: bool, after_negation: bool) -> bool:
     """Apply one clause; returns whether it was a negation (a bare term after "or"/"nor" inherits it)."""
     clause = clause.strip()
     cue = V.NEG_CUE.search(clause)
@@ -204,7 +131,7 @@ def _apply_clause(state: _State, clause: str, topic_mode: bool, after_negation: 
     return False
 
 
-def _apply_turn(state: _State, text: str, first: bool) -> list[str]:
+def _apply_turn(state: RuleState, text: str, first: bool) -> list[str]:
     """Update ``state`` with one user turn; returns notices."""
     notices: list[str] = []
     if looks_like_injection(text):
@@ -212,15 +139,16 @@ def _apply_turn(state: _State, text: str, first: bool) -> list[str]:
         notices.append(INJECTION_ONLY)
         if not text.strip():
             return notices
-    text = _normalise(text)
+    text = normalise(text)
     if reset := V.RESET.search(text):
         previous = state.terms()
         state.clear()
         text, first = text[: reset.start()] + " , " + text[reset.end() :], True
         notices.append("Starting over with something different.")
-    elif not first and _is_new_topic(text):
+    elif not first and _is_new_topic(text) and not swaps_one_of_a_kind(state, text):
         state.clear()
         first = True
+    before = state.terms()
     text = _apply_replacements(state, text)
     after_negation, parts = False, V.CLAUSE_SPLIT.split(text)
     for index in range(0, len(parts), 2):
@@ -228,18 +156,10 @@ def _apply_turn(state: _State, text: str, first: bool) -> list[str]:
         inherit = after_negation and joined_by in ("or", "nor", "/")
         after_negation = _apply_clause(state, parts[index], first, inherit)
     if reset and not state.terms():
-        _go_elsewhere(state, previous)
+        go_elsewhere(state, previous)
+    if not first:
+        settle_exclusive(state, before)
     return notices
-
-
-def _go_elsewhere(state: _State, previous: list[str]) -> None:
-    """ "Something completely different" with nothing else said: avoid the old topic, flip its moods."""
-    for term in previous:
-        state.add_avoid(term)
-    words = [V.SYNONYMS.get(w, w) for term in previous for w in (term, *term.split())]
-    flipped = [V.ANTONYM[w] for w in words if w in V.ANTONYM]
-    for term in dict.fromkeys(flipped):
-        state.add_include(term)
 
 
 class RulesCondenser(Condenser):
@@ -255,13 +175,19 @@ class RulesCondenser(Condenser):
 
     name = "rules"
 
+    def __init__(self, tagger: SpanTagger | None = None) -> None:
+        self.tagger = tagger  # a trained span tagger adds the rejections the rules missed
+
     def condense(self, messages: list[dict]) -> CondensedRequest:
         turns = user_turns(normalise_messages(messages))
         if not turns:
             raise EmptyDialogError("expected at least one user message with text, got none")
-        state, notices = _State(), []
+        state, notices = RuleState(), []
         for index, turn in enumerate(turns):
             notes = _apply_turn(state, turn, first=index == 0 or not state.terms())
+            if self.tagger is not None:
+                for term in extra_rejections(self.tagger.tag(turn), state.avoid, state.terms(), descriptor):
+                    state.add_avoid(term)
             if index == len(turns) - 1:
                 notices = notes
         parts = list(state.topic)

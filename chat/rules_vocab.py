@@ -298,5 +298,18 @@ FILLER = re.compile(
     r"should|needs?|must|has to|it'?s|throw in|toss in|ideally|preferably|yeah|yes|yep|lol|haha|idk|tbh|"
     r"ngl|recs?|recommendations?|suggestions?|looking|searching|hunting|vibes?|feel|feeling|put|some more|"
     r"from|mood|kinda|sorta|type|style|genre|sound|sounding|that has|that have|featuring|feature|suit|"
-    r"suits|rather|only)\b"
+    r"suits|rather|only|eh+|nope|nah|ugh+|meh|make that|i am thinking)\b"
+)
+
+_FEMALE = re.compile(r"\b(?:female|woman|women|woman's|girl|girls|lady|ladies|she)\b")
+_MALE = re.compile(r"\b(?:male|man|men|man's|guy|guys|dude|boy|boys|he)\b")
+_DECADE = re.compile(r"\b(?:(?:19|20)\d0s|\d0s|sixties|seventies|eighties|nineties)\b")
+# (a later turn's term matching the first pattern) replaces (earlier terms matching the second), and
+# the third is then avoided ("" = replaced only): see rules_condenser._settle_exclusive.
+EXCLUSIVE: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
+    (_FEMALE, _MALE, "male vocals"),
+    (_MALE, _FEMALE, "female vocals"),
+    (re.compile(r"\bacoustic\b"), re.compile(r"\belectric guitars?\b"), "electric guitar"),
+    (re.compile(r"\belectric guitars?\b"), re.compile(r"\bacoustic(?: guitars?)?\b"), "acoustic"),
+    (_DECADE, _DECADE, ""),
 )

@@ -29,10 +29,13 @@ def test_backend_chains_always_end_with_rules(monkeypatch: pytest.MonkeyPatch) -
         build_condenser("gpt")
 
 
-def test_auto_uses_the_local_model_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_leaves_the_local_model_out_even_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: the default is the parser that measures best on the dev sets (the rules); the local
+    model is opt-in."""
     monkeypatch.setattr(commands, "local_llm_ready", lambda: True)
-    assert build_condenser("auto").names == ["local", "rules"]
-    assert build_condenser("auto", "http://x/v1").names == ["vllm", "local", "rules"]
+    assert build_condenser("auto").names == ["rules"]
+    assert build_condenser("auto", "http://x/v1").names == ["vllm", "rules"]
+    assert build_condenser("local").names[0] == "local"
 
 
 def test_cli_reports_bad_options_with_exit_code_2(capsys: pytest.CaptureFixture[str]) -> None:

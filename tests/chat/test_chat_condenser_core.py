@@ -66,12 +66,15 @@ def test_request_falls_back_to_include_terms_and_comma_strings_are_split() -> No
     assert (r.request, r.include, r.avoid) == ("steel drums, tropical", ("steel drums", "tropical"), ())
 
 
-def test_expanded_turns_any_voice_word_into_vocals_and_asks_for_instrumental() -> None:
+def test_expanded_turns_a_plain_voice_word_into_vocals_and_asks_for_instrumental() -> None:
     r = CondensedRequest("calm piano", ("piano", "female vocals"), ("singing",)).expanded()
     assert r.avoid == ("singing", "vocals")
     assert r.include == ("piano", "instrumental")
     plain = CondensedRequest("calm piano", ("piano",), ("drums",))
     assert plain.expanded() is plain
+    for qualified in ("rap vocals", "male vocals", "screaming vocals", "choir"):  # one kind of voice only
+        one_kind = CondensedRequest("soul", ("female vocals",), (qualified,))
+        assert one_kind.expanded() is one_kind
 
 
 def test_content_text_reads_gradio6_blocks_and_ignores_files() -> None:

@@ -1,6 +1,7 @@
-"""The main job as ``make chat`` runs it: ``cratedigger chat`` in a subprocess with the default
-backend, answering ``/recommend`` through the local model; killing the model server mid-dialog costs
-one turn (rules, with a notice), never the app, and the local backend comes back."""
+"""The main job as ``make chat`` runs it: ``cratedigger chat`` in a subprocess with the default backend
+(the rules, the best parser on the dev sets), answering ``/recommend``; and with ``--backend local``,
+answering through the packaged model in a supervised server, where killing the model server mid-dialog
+costs one turn (rules, with a notice), never the app, and the local backend comes back."""
 
 from __future__ import annotations
 
@@ -45,13 +46,28 @@ def _model_server_pid(app_pid: int) -> int | None:
 
 
 @pytest.fixture(scope="module")
+def default_app(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+    """``cratedigger chat`` exactly as ``make chat`` starts it."""
+    yield from _serve(tmp_path_factory, [])
+
+
+@pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+    """``cratedigger chat --backend local`` (``make chat-local``)."""
+    yield from _serve(tmp_path_factory, ["--backend", "local"])
+
+
+def _serve(
+    tmp_path_factory: pytest.TempPathFactory, extra: list[str]
+) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
     port = free_port()
     log = tmp_path_factory.mktemp("chat") / "chat.log"
     cli = Path(sys.executable).with_name("cratedigger")
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(cli), "chat", "--host", "127.0.0.1", "--port", str(port)],
+            [str(cli), "chat", "--host", "127.0.0.1", "--port", str(port), *extra],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}/"
@@ -86,7 +102,17 @@ def _recommend(url: str, message: str, history: list[dict[str, Any]]) -> tuple[s
     return reply, results
 
 
-def test_make_chat_answers_with_the_local_model(app: tuple[Any, str, Path]) -> None:
+def test_make_chat_answers_with_the_default_parser(default_app: tuple[Any, str, Path]) -> None:
+    proc, url, log = default_app
+    reply, results = _recommend(url, "calm piano, no vocals", [])
+    assert results["request"]["backend"] == "rules", log.read_text()[-2000:]
+    assert results["songs"] and "piano" in reply.lower() and results["request"]["avoid"] == ["vocals"]
+    _, results = _recommend(url, "no piano", [{"role": "user", "content": "calm piano"}])
+    assert "piano" in results["request"]["avoid"]
+    assert _model_server_pid(proc.pid) is None, "the default must not start the local model server"
+
+
+def test_chat_local_answers_with_the_local_model(app: tuple[Any, str, Path]) -> None:
     proc, url, log = app
     seen = []
     deadline = time.monotonic() + 100  # one slow first turn (a busy machine) rests the model 30 s

@@ -122,3 +122,38 @@ def test_long_dialogs_and_huge_turns_stay_valid() -> None:
 def test_descriptions_that_share_cue_words_avoid_nothing(text: str) -> None:
     got = RulesCondenser().condense([{"role": "user", "content": text}])
     assert got.avoid == (), got
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "avoid"),
+    [
+        ("calm jazz, the vocal stuff is too cheesy for me", "calm jazz", ("cheesy",)),
+        ("latin covers, stuff that relies on horns is out", "latin covers", ("horns",)),
+        ("upbeat pop, rap is a hard no", "upbeat pop", ("rap vocals",)),
+        ("big orchestras, but opera singing is not my thing", "big orchestras", ("opera singing",)),
+        ("calm piano. instrumental only!", "calm piano, instrumental", ("vocals",)),
+    ],
+)
+def test_negations_said_as_judgements(text: str, wanted: str, avoid: tuple[str, ...]) -> None:
+    """Issue 11: 'too X for me', 'X is out', 'X is not my thing', 'instrumental only' reject X."""
+    condensed = RulesCondenser().condense([{"role": "user", "content": text}])
+    assert condensed.request.startswith(wanted) and condensed.avoid == avoid, condensed
+
+
+@pytest.mark.parametrize(
+    ("turns", "wanted", "avoid"),
+    [
+        (["romantic soul", "with a woman singing", "eh, make it a man instead, in falsetto"],
+         "romantic soul, man, in falsetto", ("female vocals",)),
+        (["country with a man singing", "switch that to a woman's voice"], "country, woman's voice",
+         ("male vocals",)),
+        (["folk with electric guitar", "nope, go acoustic"], "folk, acoustic", ("electric guitar",)),
+        (["80s punk", "more late 70s"], "punk, late 70s", ()),
+    ],
+)
+def test_a_later_singer_guitar_or_decade_replaces_the_earlier_one(
+    turns: list[str], wanted: str, avoid: tuple[str, ...]
+) -> None:
+    """Issue 11: free-form swaps of one-of-a-kind descriptors keep the rest of the request."""
+    condensed = RulesCondenser().condense([{"role": "user", "content": t} for t in turns])
+    assert (condensed.request, condensed.avoid) == (wanted, avoid)
