@@ -75,13 +75,13 @@ def load(name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _engine(backend: str, cooldown_s: float = 30.0) -> Any:
+def _engine(backend: str, cooldown_s: float = 30.0, tagger: str | None = None) -> Any:
     from chat.commands import build_condenser, wait_for_local_server
     from chat.engine import ChatEngine, EngineConfig
     from retrieval.models.threads import limit_torch_threads
     from retrieval.search.store import load_or_build
 
-    condenser = build_condenser(backend, timeout_s=30.0)
+    condenser = build_condenser(backend, timeout_s=30.0, tagger=tagger)
     condenser.config.cooldown_s = cooldown_s
     for part in condenser.backends:
         if hasattr(part, "load"):
@@ -170,10 +170,11 @@ def main() -> None:
     parser.add_argument(
         "--cooldown", type=float, default=30.0, help="seconds a failed backend rests (0: never)"
     )
+    parser.add_argument("--tagger", default=None, help="span tagger folder ('none': the rules alone)")
     parser.add_argument("--requests", default="requests_*.jsonl", help="one-turn sets (a glob in devsets/)")
     parser.add_argument("--dialogs", default="dialogs.jsonl", help="dialog sets ('' for none)")
     args = parser.parse_args()
-    engine = _engine(args.backend, args.cooldown)
+    engine = _engine(args.backend, args.cooldown, args.tagger)
     requests, dialog_rows = load(args.requests), load(args.dialogs) if args.dialogs else []
     if args.limit:
         requests, dialog_rows = requests[: args.limit], dialog_rows[: args.limit]

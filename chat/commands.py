@@ -100,6 +100,7 @@ def build_condenser(
     llm_model: str = DEFAULT_LLM_MODEL,
     timeout_s: float = 10.0,
     llm_threads: int | None = None,
+    tagger: str | None = None,
 ) -> Any:
     """The condenser chain for ``backend`` (always ending with the rules). Returns a ``FallbackCondenser``."""
     from chat.fallback_condenser import FallbackCondenser
@@ -122,8 +123,25 @@ def build_condenser(
 
         config = LocalCondenserConfig(timeout_s=max(timeout_s, 5.0), n_threads=llm_threads or None)
         chain.append(LocalCondenser(config))
-    chain.append(RulesCondenser())
+    chain.append(RulesCondenser(load_tagger(tagger)))
     return FallbackCondenser(chain)
+
+
+def load_tagger(path: str | None) -> Any:
+    """The span tagger at ``path`` ("none": no tagger; None: the shipped one, if present)."""
+    from pathlib import Path
+
+    from chat.span_tagger import SpanTagger
+
+    if path == "none":
+        return None
+    return SpanTagger.load(Path(path) if path else shipped_tagger_path())
+
+
+def shipped_tagger_path() -> Any:
+    from retrieval.paths import shipped_models_dir
+
+    return shipped_models_dir() / "cratedigger-span-tagger"
 
 
 def wait_for_local_server(condenser: Any, timeout_s: float) -> None:

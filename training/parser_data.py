@@ -12,8 +12,8 @@ Out of scope: training (``training.parser_train``), using the tagger (``chat.spa
 Example:
     >>> import random
     >>> post = make_post(random.Random(0), ["piano", "sad"], ["drums"], names=["Nora Vale"])
-    >>> [(text, label) for text, label in post if label != "O"]
-    [('piano', 'WANT'), ('sad', 'WANT'), ('date night', 'WANT'), ('drums', 'REJECT')]
+    >>> sorted((label, text) for text, label in post if label != "O" and text in ("piano", "sad", "drums"))
+    [('REJECT', 'drums'), ('WANT', 'piano'), ('WANT', 'sad')]
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from training.parser_frames import (
     STORIES,
     SUFFIX_CUES,
     WANT_FRAMES,
+    WANT_SUFFIXES,
 )
 
 Piece = tuple[str, str]  # (text, label)
@@ -112,6 +113,10 @@ def make_post(
     sentences.append(want)
     if rng.random() < 0.15:
         sentences.append([(rng.choice(FALSE_NEGATIONS), "O")])
+    if len(wanted) > 1 and rng.random() < 0.35:  # one wish said after the descriptor
+        before_w, after_w = rng.choice(WANT_SUFFIXES).split("{x}")
+        sentences.append([(before_w, "O"), (wanted[-1], "WANT"), (after_w, "O")])
+        want[:] = [(before, "O"), *_terms(rng, wanted[:-1]), (after, "O")]
     if rejected:
         sentences.append(_rejects(rng, rejected))
     if rng.random() < 0.3:
@@ -159,7 +164,7 @@ def make_examples(vocabulary: list[str], names: list[str], n: int, seed: int = 0
     rng = random.Random(seed)
     posts = []
     for _ in range(n):
-        picked = rng.sample(vocabulary, rng.randint(1, 6))
+        picked = rng.sample(vocabulary, rng.randint(1, min(6, len(vocabulary))))
         cut = rng.randint(1, len(picked)) if rng.random() < 0.7 else len(picked)
         wanted, rejected = picked[:cut], picked[cut:][:3]
         posts.append(make_post(rng, wanted, rejected, names))

@@ -20,6 +20,13 @@ WANT_FRAMES = [
     "the vibe is {x}", "think {x}", "it should be {x}", "something with {x} in it",
     "what's good in {x}?", "add {x}", "and {x} too", "bonus if it's {x}",
 ]
+# Wishes said after the descriptor ("horns are a plus"): WANT, not REJECT.
+WANT_SUFFIXES = [
+    "{x} is a plus", "{x} are a plus", "{x} would be great", "{x} is a must", "bonus points for {x}",
+    "{x} welcome", "extra love for {x}", "{x} would be perfect", "{x} is fine", "{x} only",
+    "{x} if possible", "more {x}", "a bit more {x}", "with more {x}", "{x} is what i'm missing",
+    "nothing beats {x}", "can't get enough of {x}", "i never get tired of {x}", "no wait, {x}",
+]
 PURPOSES = ["for {p}", "for my {p}", "to play during {p}", "for a {p}", "while {p}"]
 PURPOSE_NOUNS = [
     "road trip", "workout", "study session", "dinner party", "wedding", "sleep", "running", "coding",
