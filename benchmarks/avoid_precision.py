@@ -23,9 +23,9 @@ def main() -> None:
     parser.add_argument("--rule", choices=("new", "old", "both"), default="both")
     args = parser.parse_args()
     from retrieval.catalog import load_catalog
-    from retrieval.encoder import Encoder, EncoderConfig
-    from retrieval.matching import AVOID_FAMILIES, DescriptorMatcher, _contains, stems
     from retrieval.models import default_model
+    from retrieval.models.encoder import Encoder, EncoderConfig
+    from retrieval.search.matching import AVOID_FAMILIES, DescriptorMatcher, _contains, stems
 
     rows = [json.loads(line) for line in PAIRS.read_text().splitlines() if line.strip()]
     catalog, _ = load_catalog("demo")

@@ -7,7 +7,7 @@ Run:
         --out benchmarks/results/chat_bench.json
     ... --llm-url http://127.0.0.1:8000/v1 --llm-model meta-llama/Meta-Llama-3-8B-Instruct   # adds vLLM
 
-Indexes are built once and cached under $CRATEDIGGER_HOME/indexes (``chat.index_cache``); build time is
+Indexes are built once and cached under $CRATEDIGGER_HOME/indexes (``retrieval.search.store``); build time is
 reported but not counted in turns. Out of scope: retrieval quality (see ``cratedigger eval``).
 """
 
@@ -55,15 +55,6 @@ CHECKS = [
 ]
 
 
-def rss_mb() -> float:
-    """Resident memory of this process in MiB (Linux /proc; 0 elsewhere)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def pct(values: list[float], q: float) -> float:
@@ -228,9 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from chat.commands import local_llm_ready
-    from chat.encode_timer import limit_torch_threads
     from chat.engine import ChatEngine
-    from chat.index_cache import load_searcher
+    from retrieval.models.threads import limit_torch_threads
+    from retrieval.perf.bench import rss_mb
+    from retrieval.search.store import load_or_build
 
     catalogs = ["demo"] if args.quick else args.catalogs.split(",")
     backends = [b for b in args.backends.split(",") if b != "local" or local_llm_ready()]
@@ -250,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     searchers = {}
     for name in catalogs:
         t0 = time.perf_counter()
-        searchers[name] = load_searcher(name)
+        searchers[name] = load_or_build(name)
         report["rss_mb"][f"after_{name}_index"] = round(rss_mb(), 1)
         print(
             f"{name}: {len(searchers[name].catalog):,} songs ready in {time.perf_counter() - t0:.1f} s",

@@ -77,16 +77,16 @@ def load(name: str) -> list[dict[str, Any]]:
 
 def _engine(backend: str, cooldown_s: float = 30.0, tagger: str | None = None) -> Any:
     from chat.commands import build_condenser, wait_for_local_server
-    from chat.encode_timer import limit_torch_threads
     from chat.engine import ChatEngine, EngineConfig
-    from chat.index_cache import load_searcher
+    from retrieval.models.threads import limit_torch_threads
+    from retrieval.search.store import load_or_build
 
     condenser = build_condenser(backend, timeout_s=30.0, tagger=tagger)
     condenser.config.cooldown_s = cooldown_s
     for part in condenser.backends:
         if hasattr(part, "load"):
             part.load(wait=False)
-    searcher = load_searcher("demo")
+    searcher = load_or_build("demo")
     wait_for_local_server(condenser, 120.0)
     limit_torch_threads(1)
     engine = ChatEngine(searcher, condenser, EngineConfig(k=10))

@@ -21,7 +21,7 @@ RunCli = Callable[[list[str]], tuple[str, str]]
 _KILLED_SAVE = """
 import os, sys
 from pathlib import Path
-from retrieval.index_manifest import atomic_dir
+from retrieval.index.manifest import atomic_dir
 with atomic_dir(Path(sys.argv[1])) as staging:
     (staging / "index.faiss").write_bytes(b"half-written")
     os._exit(9)  # killed in the middle of the first save
@@ -154,17 +154,17 @@ class _Records(logging.Handler):
 
 
 def _load_cached(spec: str, model: str) -> tuple[str, str]:
-    """``(outcome, log)`` of ``chat.index_cache.load_searcher``: what ``cratedigger chat`` does on start."""
-    from chat.index_cache import load_searcher
+    """``(outcome, log)`` of ``retrieval.search.store.load_or_build``: what ``cratedigger chat`` runs."""
+    from retrieval.search.store import load_or_build
 
     handler = _Records()
-    logger = logging.getLogger("chat.index_cache")
+    logger = logging.getLogger("retrieval.search.store")
     logger.addHandler(handler)
     level, disabled = logger.level, logging.root.manager.disable
     logger.setLevel(logging.INFO)
     logging.disable(logging.NOTSET)
     try:
-        load_searcher(spec, model=model).search("piano", k=1)
+        load_or_build(spec, model=model).search("piano", k=1)
         outcome = "started"
     except Exception as exc:  # noqa: BLE001 - what escapes is what `cratedigger chat` shows
         outcome = f"{type(exc).__name__}"

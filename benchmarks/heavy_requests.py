@@ -22,9 +22,9 @@ from collections import Counter
 from chat.app import AppConfig, build_app, launch_app
 from chat.engine import ChatEngine
 from chat.fallback_condenser import FallbackCondenser
-from chat.index_cache import load_searcher
 from chat.llm_server import free_port
 from chat.rules_condenser import RulesCondenser
+from retrieval.search.store import load_or_build
 
 HISTORY = json.dumps({"data": ["jazz", [{"role": "user", "content": "x" * 2000}] * 2500]}).encode()
 QUEUE = "/gradio_api/queue/join"
@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--light", type=int, default=20, help="light turns per phase")
     args = parser.parse_args()
     port = free_port()
-    engine = ChatEngine(load_searcher("demo"), FallbackCondenser([RulesCondenser()]))
+    engine = ChatEngine(load_or_build("demo"), FallbackCondenser([RulesCondenser()]))
     config = AppConfig(port=port)
     demo = build_app(engine, config)
     launch_app(demo, config, block=False)

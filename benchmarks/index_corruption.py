@@ -240,7 +240,7 @@ SECTIONS = {
     "corruption": "Index corruption: `cratedigger search piano --index DIR`",
     "out": "`cratedigger index --out`",
     "csv": "CSV catalogs: `load_catalog`",
-    "cache": "The chat's cached index (`chat.index_cache.load_searcher`, run by `cratedigger chat`)",
+    "cache": "The chat's cached index (`retrieval.search.store.load_or_build`, run by `cratedigger chat`)",
 }
 
 

@@ -24,7 +24,7 @@ import shutil
 import time
 from pathlib import Path
 
-from retrieval.evaluation import load_beir
+from retrieval.evaluation.evaluate import load_beir
 from retrieval.models import resolve
 
 logger = logging.getLogger(__name__)

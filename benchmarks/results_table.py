@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from retrieval.metrics import METRIC_NAMES
+from retrieval.evaluation.metrics import METRIC_NAMES
 
 VARIANT_ORDER = ("sentence", "song", "request")
 

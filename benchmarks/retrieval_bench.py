@@ -1,7 +1,7 @@
 """Retrieval performance benchmark (same as ``cratedigger bench retrieval``).
 
 Usage: ``nice -n 5 python benchmarks/retrieval_bench.py --sizes 1e3 1e4 1e5 1e6 --markdown out.md``.
-The logic lives in ``retrieval.perf_bench`` so the installed CLI can run it from anywhere.
+The logic lives in ``retrieval.perf.bench`` so the installed CLI can run it from anywhere.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import argparse
 import logging
 import sys
 
-from retrieval.perf_bench import add_arguments, run_from_args
+from retrieval.perf.bench import run_from_args
+from retrieval.perf.options import add_arguments
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ queries whose relevant song is that track:
 
 * ``sentence``: each caption sentence that names at least one of the track's descriptors verbatim
   (the paper's sentence queries, scored at song level);
-* ``request``: the same sentences in request templates (``retrieval.benchmark.request_query``);
+* ``request``: the same sentences in request templates (``retrieval.evaluation.benchmark.request_query``);
 * ``caption``: the whole caption (the paper's song-level variant).
 
 For each retriever it reports song Recall@1/10 and MRR@10 of the ``song_scoring`` choices ``set``
@@ -27,16 +27,16 @@ import time
 
 import numpy as np
 
-from retrieval.benchmark import (
+from retrieval.catalog import Catalog, load_catalog
+from retrieval.evaluation.benchmark import (
     caption_of,
     request_query,
     sample_descriptor_set,
     select_split,
     split_sentences,
 )
-from retrieval.catalog import Catalog, load_catalog
-from retrieval.matching import split_phrases
-from retrieval.searcher import Searcher
+from retrieval.search.matching import split_phrases
+from retrieval.search.searcher import Searcher
 
 DEFAULT_WEIGHTS = (0.15, 0.3, 0.5, 0.7)
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.evaluation import BeirData, load_beir
-from retrieval.metrics import compute_metrics
+from retrieval.evaluation.evaluate import BeirData, load_beir
+from retrieval.evaluation.metrics import compute_metrics
 from retrieval.paths import state_dir
 from retrieval.retrievers import DenseRetriever, HybridRetriever, build_retriever
 from retrieval.retrievers.ranking import top_k

@@ -139,9 +139,9 @@ def load_tagger(path: str | None) -> Any:
 
 
 def shipped_tagger_path() -> Any:
-    from retrieval.models import SHIPPED_MODELS_DIR
+    from retrieval.paths import shipped_models_dir
 
-    return SHIPPED_MODELS_DIR / "cratedigger-span-tagger"
+    return shipped_models_dir() / "cratedigger-span-tagger"
 
 
 def wait_for_local_server(condenser: Any, timeout_s: float) -> None:
@@ -175,10 +175,10 @@ def run_chat(args: argparse.Namespace) -> int:
     """Build everything and serve until interrupted."""
     from chat.app import AppConfig, build_app, launch_app
     from chat.auth import ThrottledAuth, load_credentials
-    from chat.encode_timer import limit_torch_threads
     from chat.engine import ChatEngine, EngineConfig
-    from chat.index_cache import load_searcher
     from chat.limits import Limits
+    from retrieval.models.threads import limit_torch_threads
+    from retrieval.search.store import load_or_build
 
     credentials = load_credentials(args.auth, args.auth_file)
     if args.share and not credentials:
@@ -196,7 +196,7 @@ def run_chat(args: argparse.Namespace) -> int:
     for backend in condenser.backends:
         if hasattr(backend, "load"):
             backend.load(wait=False)  # start the local model server now, beside the index load
-    searcher = load_searcher(args.catalog, args.index, args.model)
+    searcher = load_or_build(args.catalog, args.index, args.model)
     wait_for_local_server(condenser, timeout_s=90.0)
     limit_torch_threads(args.torch_threads)
     engine = ChatEngine(searcher, condenser, EngineConfig(k=args.k, limits=limits))

@@ -18,20 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retrieval.errors import CratediggerError
+from retrieval.search.config import MAX_QUERY_CHARS
+from retrieval.search.matching import VOCAL_WORDS
 
-MAX_MESSAGE_CHARS = 2000  # longer user messages are truncated (with a notice) before anything else
+MAX_MESSAGE_CHARS = MAX_QUERY_CHARS  # longer user messages are cut (with a notice) before anything else
 MAX_REQUEST_CHARS = 300
 MAX_TERM_CHARS = 60
 MAX_TERMS = 8
 INJECTION_ONLY = "I only recommend music, so I ignored the instructions in your message."
 
 # Any avoided voice word becomes the canonical "vocals", which the searcher expands to the whole family
-# (choir, rap, singer...; ``retrieval.matching.AVOID_FAMILIES``).
-_VOCAL_WORDS = re.compile(r"\b(vocals?|voices?|singing|singers?|sung|lyrics|choir|rap vocals?)\b")
+# (choir, rap, singer...; ``retrieval.search.matching.AVOID_FAMILIES``). The chat also reads "sung" and
+# "choir" in an avoid term as a voice word.
+_VOICE = "|".join(re.escape(w) for w in (*VOCAL_WORDS, "sung"))
+_VOCAL_WORDS = re.compile(rf"\b({_VOICE}|choir)\b")
 # Only an unqualified voice ("no singing", "no lyrics") bans every voice; "no rap" or "make it a man" do not.
-_WHOLE_VOICE = re.compile(
-    r"^(?:(?:any|all|the|human|lead|real)\s+)*(?:vocals?|voices?|singing|singers?|sung|lyrics)$"
-)
+_WHOLE_VOICE = re.compile(rf"^(?:(?:any|all|the|human|lead|real)\s+)*(?:{_VOICE})$")
 
 JSON_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -26,7 +26,6 @@ from chat.condenser import (
     user_turns,
 )
 from chat.dialog_state import DialogState, StateError, state_from_turn
-from chat.encode_timer import EncodeTimer
 from chat.limits import Limits
 from chat.reference_step import ReferenceOutcome, drop_artists, reference_dicts, seed, take_references
 from chat.references import ReferenceResolver
@@ -108,20 +107,13 @@ class ChatEngine:
         self.searcher = searcher
         self.condenser = condenser
         self.config = config or EngineConfig()
-        self._timer: EncodeTimer | None = None
         self._references: ReferenceResolver | None = None
         self._speller: SpellFixer | None = None
-        encoder = getattr(searcher, "encoder", None)
-        if encoder is not None:  # split search time into encode + search for the Inspect panel and benchmarks
-            self._timer = encoder if isinstance(encoder, EncodeTimer) else EncodeTimer(encoder)
-            searcher.encoder = self._timer  # type: ignore[attr-defined]
 
     def warm_up(self) -> float:
         """Run one search so the sentence model is loaded before the first listener arrives; returns ms."""
         started = time.perf_counter()
         self.searcher.search("upbeat music", k=1)
-        if self._timer is not None:
-            self._timer.take_ms()
         return _ms(started)
 
     def clean_message(self, message: Any) -> tuple[str, list[str]]:
@@ -189,19 +181,18 @@ class ChatEngine:
             condensed, refs.references if refs else [], refs.seeds if refs else [], said, previous
         )
         t0 = time.perf_counter()
-        if self._timer is not None:
-            self._timer.take_ms()
         left_out = refs.left_out_artists if refs else []
+        encode_ms: list[float] = []
         try:
-            result = self._search(condensed, left_out, notices)
+            result = self._search(condensed, left_out, notices, encode_ms)
         except CratediggerError as exc:
             return TurnResult(f"I could not search for that: {exc}", condensed, notices=notices, ok=False)
         except Exception:  # noqa: BLE001
             logger.exception("search failed for %r", condensed.request)
             return TurnResult(ERROR_REPLY, condensed, notices=notices, ok=False)
         timings["search"] = _ms(t0)
-        if self._timer is not None:
-            timings["encode"] = self._timer.take_ms()
+        if encode_ms:  # the searcher reports its own encode time (a stand-in searcher may not)
+            timings["encode"] = sum(encode_ms)
             timings["search"] -= timings["encode"]
         if result.songs and _best_match(result) < self.config.weak_match:
             notices.append(
@@ -216,19 +207,26 @@ class ChatEngine:
             reply, condensed, result, notices, timings, references=reference_dicts(refs), state=new_state
         )
 
-    def _search(self, condensed: CondensedRequest, left_out: list[str], notices: list[str]) -> SearchResult:
-        """Search, leave out artists; if avoiding left nothing, relax the avoid list and say so."""
+    def _search(self, condensed: CondensedRequest, left_out: list[str], notices: list[str],
+                encode_ms: list[float]) -> SearchResult:
+        """Search, leave out artists; if avoiding left nothing, relax the avoid list and say so.
+
+        Each search's own ``encode`` timing is appended to ``encode_ms``.
+        """
         k = self.config.k + self._songs_by(left_out)
         req, include = condensed.request, condensed.include
-        result = drop_artists(self.searcher.search(req, k=k, include=include, avoid=condensed.avoid),
-                              left_out, self.config.k)
+        found = self.searcher.search(req, k=k, include=include, avoid=condensed.avoid)
+        encode_ms.extend(_encode_ms(found))
+        result = drop_artists(found, left_out, self.config.k)
         if result.songs or not condensed.avoid:
             return result
         notices.append(
             f"Every song that matched carries something you wanted to avoid ({', '.join(condensed.avoid)}), "
             "so these are the closest ones anyway."
         )
-        return drop_artists(self.searcher.search(req, k=k, include=include), left_out, self.config.k)
+        found = self.searcher.search(req, k=k, include=include)
+        encode_ms.extend(_encode_ms(found))
+        return drop_artists(found, left_out, self.config.k)
 
     def _resolver(self) -> ReferenceResolver | None:
         catalog = getattr(self.searcher, "catalog", None)
@@ -285,6 +283,11 @@ def _read_state(state: Any) -> DialogState | None:
     if state is None or isinstance(state, DialogState):
         return state
     return DialogState.from_dict(state)
+
+
+def _encode_ms(result: SearchResult) -> list[float]:
+    timings = getattr(result, "timings_ms", None) or {}
+    return [float(timings["encode"])] if "encode" in timings else []
 
 
 def _best_match(result: SearchResult) -> float:

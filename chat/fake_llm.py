@@ -1,6 +1,6 @@
 """A scripted stand-in for an ``openai.OpenAI`` client, for unit tests of the condensers only.
 
-``FakeLLM(["{...}", timeout_error(), "garbage"])`` answers each ``chat.completions.create`` call with
+``FakeLLM(["{...}", timeout_error(), "garbage"])`` answers each ``client.chat.completions.create`` call with
 the next scripted item: a string becomes the message content, an exception is raised, a callable gets
 the call's keyword arguments and returns either. Every call's arguments are kept in ``calls``.
 Out of scope: anything a real server does (tokenising, schemas); real-server tests use llama_cpp.server.
@@ -67,7 +67,7 @@ class _Completions:
 
 
 class FakeLLM:
-    """Scripted fake of ``openai.OpenAI`` (only ``chat.completions.create``).
+    """Scripted fake of ``openai.OpenAI`` (only ``client.chat.completions.create``).
 
     Args:
         script: Answers in order; when exhausted, ``default`` (if given) answers every further call.

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from retrieval.search.config import MAX_QUERY_CHARS
+
 logger = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
@@ -40,7 +42,7 @@ class Limits:
     """
 
     max_body_bytes: int = 256 * 1024
-    max_message_chars: int = 2000
+    max_message_chars: int = MAX_QUERY_CHARS  # the longest request a search reads
     max_history_turns: int = 40
     max_history_chars: int = 40_000
 

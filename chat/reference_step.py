@@ -98,7 +98,8 @@ def drop_artists(result: SearchResult, artists: Sequence[str], k: int) -> Search
     """``result`` without songs by ``artists``, trimmed to ``k`` songs."""
     banned = set(artists)
     songs = [hit for hit in result.songs if hit.song.artist not in banned][:k]
-    return SearchResult(query=result.query, sets=result.sets, songs=songs, notices=result.notices)
+    return SearchResult(query=result.query, sets=result.sets, songs=songs, notices=result.notices,
+                        timings_ms=result.timings_ms)
 
 
 def reference_dicts(outcome: ReferenceOutcome | None) -> list[dict[str, Any]]:

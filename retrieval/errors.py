@@ -1,6 +1,7 @@
 """Project exceptions.
 
 They carry user-facing messages; the CLI and the UI turn them into messages at the edge.
+Out of scope: turning them into messages and exit codes (``retrieval.cli.main``; the chat UI).
 """
 
 from __future__ import annotations

@@ -1,18 +1,40 @@
-"""Where cratedigger keeps state (models, wheels, indexes) and where it looks for data.
+"""Where cratedigger keeps state (models, wheels, indexes), where it looks for data, and its assets.
 
 ``CRATEDIGGER_HOME`` moves the state directory (default ``~/.cache/cratedigger``);
 ``CRATEDIGGER_DATA`` moves the data directory (default ``../shared/data`` beside the project root).
+The demo catalog and the shipped model are package data of the ``assets`` package, found with
+``importlib.resources`` wherever the package is installed (editable or not).
+
+Out of scope: what is stored in these places (``retrieval.models``, ``retrieval.search.store``).
 """
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ASSETS_DIR = PROJECT_ROOT / "assets"
-DEMO_CATALOG = ASSETS_DIR / "demo_catalog.jsonl"
-SHIPPED_MODELS_DIR = ASSETS_DIR / "models"
+
+
+def assets_dir() -> Path:
+    """The folder of the ``assets`` package (the demo catalog and ``models/``).
+
+    Example:
+        >>> (assets_dir() / "demo_catalog.jsonl").is_file()
+        True
+    """
+    return Path(str(files("assets")))
+
+
+def demo_catalog_path() -> Path:
+    """The embedded demo catalog, ``demo_catalog.jsonl`` of the ``assets`` package."""
+    return assets_dir() / "demo_catalog.jsonl"
+
+
+def shipped_models_dir() -> Path:
+    """The folder holding the shipped models (``models/`` of the ``assets`` package)."""
+    return assets_dir() / "models"
 
 
 def state_dir() -> Path:

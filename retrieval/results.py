@@ -1,4 +1,7 @@
-"""Result records returned by search: ranked descriptor sets and ranked songs, with explanations."""
+"""Result records returned by search: ranked descriptor sets and ranked songs, with explanations.
+
+Out of scope: producing them (``retrieval.search.searcher``) and rendering them (the CLI, ``chat.render``).
+"""
 
 from __future__ import annotations
 
@@ -42,12 +45,19 @@ class SongHit:
 
 @dataclass
 class SearchResult:
-    """Everything one search returns. ``notices`` are user-facing remarks (truncation, avoided songs...)."""
+    """Everything one search returns. ``notices`` are user-facing remarks (truncation, avoided songs...);
+    ``timings_ms`` the searcher's own step timings (``encode``, ``search``), not part of ``to_dict``.
+
+    Example:
+        >>> SearchResult("piano", timings_ms={"encode": 1.0}).to_dict()
+        {'query': 'piano', 'notices': [], 'sets': [], 'songs': []}
+    """
 
     query: str
     sets: list[SetHit] = field(default_factory=list)
     songs: list[SongHit] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (used by the CLI's --json and the chat API)."""

@@ -1,4 +1,7 @@
-"""The ``Song`` record: one catalog entry with its high-level descriptors."""
+"""The ``Song`` record: one catalog entry with its high-level descriptors.
+
+Out of scope: reading songs from files (``retrieval.catalog``).
+"""
 
 from __future__ import annotations
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.benchmark import is_dev_track, sample_descriptor_set, split_sentences
 from retrieval.errors import CratediggerError, DataNotFoundError
+from retrieval.evaluation.benchmark import is_dev_track, sample_descriptor_set, split_sentences
 from training import templates
 from training.files import write_jsonl
 

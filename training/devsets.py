@@ -1,7 +1,8 @@
 """The dev benchmarks the training run reports on (built once per run in ``run_dir/dev``).
 
 Variants: ``sentence-seed0..2``, ``song``, ``request-seed0..2`` from the MusicCaps dev tracks
-(``retrieval.benchmark.is_dev_track``). Out of scope: the benchmark protocol (``retrieval.benchmark``).
+(``retrieval.evaluation.benchmark.is_dev_track``). Out of scope: the benchmark protocol
+(``retrieval.evaluation.benchmark``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ def build_dev_sets(
         >>> build_dev_sets(Path("musiccaps_train.csv"), Path("run/dev"), ("song",))  # doctest: +SKIP
         {'song': PosixPath('run/dev/song')}
     """
-    from retrieval.benchmark import make_benchmark, select_split
     from retrieval.catalog import load_catalog
+    from retrieval.evaluation.benchmark import make_benchmark, select_split
 
     out: dict[str, Path] = {}
     songs = None

@@ -4,7 +4,7 @@ Retrievers: TF-IDF, BM25, MiniLM dense, MiniLM hybrid, the student dense and hyb
 ``extra_models`` (e.g. the contrastive ablation). Also reports the teacher as a reranker of BM25's
 top ``rerank_depth`` on a ``rerank_queries`` sample of ``sentence-seed0``, beside the bi-encoders on
 the same sample. Writes ``metrics.json``, ``results.md`` and the plots (``training.plots``).
-Out of scope: metric definitions (``retrieval.metrics``), shipping (``training.ship``).
+Out of scope: metric definitions (``retrieval.evaluation.metrics``), shipping (``training.ship``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class EvaluateConfig:
 
 
 def _retrievers(cfg: EvaluateConfig, run_dir: Path, score_fn: str) -> dict[str, Any]:
-    from retrieval.encoder import Encoder, EncoderConfig
+    from retrieval.models.encoder import Encoder, EncoderConfig
     from retrieval.retrievers import build_retriever
 
     extra = dict(cfg.extra_models)
@@ -68,7 +68,7 @@ def _retrievers(cfg: EvaluateConfig, run_dir: Path, score_fn: str) -> dict[str, 
 
 def evaluate_run(cfg: EvaluateConfig, run_dir: Path, musiccaps_csv: Path, student_cfg: Any) -> dict[str, Any]:
     """Evaluate every retriever on every dev variant; write metrics, table and plots."""
-    from retrieval.evaluation import evaluate_retriever, load_beir
+    from retrieval.evaluation.evaluate import evaluate_retriever, load_beir
     from training import plots
 
     dev = build_dev_sets(musiccaps_csv, run_dir / "dev", tuple(cfg.variants))
@@ -103,9 +103,12 @@ def summarize(metrics: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict
     return out
 
 
-def _recall10(rankings: list[list[int]], relevant: list[set[int]]) -> float:
-    hits = [len(rel & set(r[:10])) / len(rel) for r, rel in zip(rankings, relevant, strict=True)]
-    return float(np.mean(hits))
+def _recall10(rankings: list[list[int]], beir: Any, qids: list[str]) -> float:
+    """Recall@10 (``retrieval.evaluation.metrics``) of corpus-position rankings for the queries ``qids``."""
+    from retrieval.evaluation.metrics import compute_metrics
+
+    run = {q: [beir.doc_ids[i] for i in ranked] for q, ranked in zip(qids, rankings, strict=True)}
+    return compute_metrics(run, {q: beir.qrels[q] for q in qids})["recall@10"]
 
 
 def rerank_report(cfg: EvaluateConfig, run_dir: Path, beir: Any, score_fn: str) -> dict[str, float]:
@@ -117,8 +120,7 @@ def rerank_report(cfg: EvaluateConfig, run_dir: Path, beir: Any, score_fn: str) 
     rng = random.Random(cfg.seed)
     idx = sorted(rng.sample(range(len(beir.query_ids)), min(cfg.rerank_queries, len(beir.query_ids))))
     queries = [beir.query_texts[i] for i in idx]
-    pos = {d: j for j, d in enumerate(beir.doc_ids)}
-    relevant = [{pos[d] for d, s in beir.qrels[beir.query_ids[i]].items() if s > 0} for i in idx]
+    qids = [beir.query_ids[i] for i in idx]
     bm25 = build_retriever("bm25").fit(beir.doc_texts)
     first = [[i for i, _ in hits] for hits in bm25.search(queries, k=cfg.rerank_depth)]
     teacher = CrossEncoder(str(run_dir / "teacher"), device="cpu")
@@ -127,14 +129,14 @@ def rerank_report(cfg: EvaluateConfig, run_dir: Path, beir: Any, score_fn: str) 
         scores = teacher.predict([(q, beir.doc_texts[i]) for i in cands], batch_size=128,
                                  show_progress_bar=False)
         reranked.append([cands[j] for j in np.argsort(-np.asarray(scores))])
-    report = {"queries": float(len(idx)), "bm25": _recall10(first, relevant),
-              "teacher_rerank_bm25": _recall10(reranked, relevant)}
+    report = {"queries": float(len(idx)), "bm25": _recall10(first, beir, qids),
+              "teacher_rerank_bm25": _recall10(reranked, beir, qids)}
     bi_encoders = (("dense:minilm", cfg.baseline_model, "cosine"),
                    ("dense:student", str(run_dir / "student"), score_fn))
     for label, model, fn in bi_encoders:
         if label == "dense:student" and not Path(model).is_dir():
             continue  # the teacher can be checked before the student exists
         dense = build_retriever("dense", model=model, score_fn=fn).fit(beir.doc_texts)
-        report[label] = _recall10([[i for i, _ in h] for h in dense.search(queries, k=10)], relevant)
+        report[label] = _recall10([[i for i, _ in h] for h in dense.search(queries, k=10)], beir, qids)
     logger.info("rerank report: %s", report)
     return {k: round(v, 4) for k, v in report.items()}

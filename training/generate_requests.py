@@ -72,7 +72,7 @@ def musiccaps_items(data_dir: Path) -> Iterator[tuple[str, str]]:
 
 def jamendo_items(data_dir: Path) -> Iterator[tuple[str, str]]:
     """(key, "tag, tag, ...") for every MTG-Jamendo *train* track with 3+ tags, tags normalised as served."""
-    from retrieval.dataset_loaders import jamendo_descriptor
+    from retrieval.catalog.dataset_readers import jamendo_descriptor
 
     with (data_dir / "jamendo" / "tracks.tsv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):

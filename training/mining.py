@@ -1,8 +1,8 @@
 """Top-k candidate search used to mine negatives: BM25 (bm25s) and dense (sentence-transformers).
 
 Kept small and private to training so mining does not depend on index persistence; the scores only
-rank candidates. Out of scope: serving search (``retrieval.retrievers``), false-negative filtering
-(``training.negatives``).
+rank candidates; the dense search is sentence-transformers' ``semantic_search``. Out of scope: serving
+search (``retrieval.retrievers``), false-negative filtering (``training.negatives``).
 """
 
 from __future__ import annotations
@@ -42,23 +42,22 @@ def dense_topk(
     model_path: str, queries: Sequence[str], corpus: Sequence[str], k: int, batch_size: int = 64,
     show_progress_bar: bool = False,
 ) -> list[list[int]]:
-    """Indices of the ``k`` most cosine-similar documents per query (exact search), best first."""
+    """Indices of the ``k`` most cosine-similar documents per query (exact search), best first.
+
+    The search is sentence-transformers' ``util.semantic_search`` over normalized embeddings.
+    """
     from sentence_transformers import SentenceTransformer
+    from sentence_transformers.util import dot_score, semantic_search
 
     model = SentenceTransformer(model_path, device="cpu")
     model.max_seq_length = 64
     docs = model.encode(list(corpus), batch_size=batch_size, normalize_embeddings=True,
-                        show_progress_bar=show_progress_bar)
+                        show_progress_bar=show_progress_bar, convert_to_tensor=True)
     qs = model.encode(list(queries), batch_size=batch_size, normalize_embeddings=True,
-                      show_progress_bar=show_progress_bar)
-    k = min(k, len(corpus))
-    out = []
-    for start in range(0, len(qs), 1024):
-        scores = qs[start:start + 1024] @ docs.T
-        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        order = np.take_along_axis(scores, top, axis=1).argsort(axis=1)[:, ::-1]
-        out += np.take_along_axis(top, order, axis=1).tolist()
-    return out
+                      show_progress_bar=show_progress_bar, convert_to_tensor=True)
+    hits = semantic_search(qs, docs, query_chunk_size=1024, top_k=min(k, len(corpus)),
+                           score_function=dot_score)
+    return [[int(hit["corpus_id"]) for hit in row] for row in hits]
 
 
 def is_subset(candidate: Sequence[str], positive: Sequence[str]) -> bool:

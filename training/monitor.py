@@ -1,7 +1,9 @@
 """Dev Recall@10 during student training, for the dev-recall-per-checkpoint plot.
 
 Scores a fixed sample of dev queries against the full dev corpus of one BEIR folder with the model
-being trained (exact search, the configured score function). Out of scope: the full evaluation.
+being trained, through sentence-transformers' ``InformationRetrievalEvaluator`` (exact search, the
+configured score function). Out of scope: the full evaluation (``training.evaluate``) and the metric
+definitions the project reports (``retrieval.evaluation.metrics``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,15 @@ import random
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 logger = logging.getLogger(__name__)
+
+
+def _ir_evaluator_class() -> Any:
+    try:  # sentence-transformers >= 6
+        from sentence_transformers.sentence_transformer.evaluation import InformationRetrievalEvaluator as ir
+    except ImportError:  # pragma: no cover - sentence-transformers 5 has it only here
+        from sentence_transformers.evaluation import InformationRetrievalEvaluator as ir  # type: ignore[no-redef]
+    return ir
 
 
 class DevRecallCallback:
@@ -21,37 +29,44 @@ class DevRecallCallback:
 
     Example:
         >>> mon = DevRecallCallback(model, Path("run/dev/sentence-seed0"), 300, "cosine")  # doctest: +SKIP
-        >>> mon.record(0, "start"); mon.points[0]["recall@10"]
+        >>> mon.record(0, "start"); mon.points[0]["recall@10"]  # doctest: +SKIP
         0.41
     """
 
     def __init__(self, model: Any, dev_dir: Path, n_queries: int, score_fn: str, seed: int = 0) -> None:
-        from retrieval.evaluation import load_beir
+        from sentence_transformers.util import cos_sim, dot_score
+
+        from retrieval.evaluation.evaluate import load_beir
 
         data = load_beir(dev_dir)
         n = len(data.query_ids)
         idx = sorted(random.Random(seed).sample(range(n), min(n_queries, n)))
+        qids = [data.query_ids[i] for i in idx]
         self.model = model
         self.score_fn = score_fn
-        self.docs = data.doc_texts
-        self.queries = [data.query_texts[i] for i in idx]
-        pos = {d: j for j, d in enumerate(data.doc_ids)}
-        self.relevant = [{pos[d] for d, s in data.qrels[data.query_ids[i]].items() if s > 0} for i in idx]
+        self.evaluator = _ir_evaluator_class()(
+            queries={data.query_ids[i]: data.query_texts[i] for i in idx},
+            corpus=dict(zip(data.doc_ids, data.doc_texts, strict=True)),
+            relevant_docs={q: {d for d, s in data.qrels[q].items() if s > 0} for q in qids},
+            precision_recall_at_k=[10], accuracy_at_k=[10], mrr_at_k=[10], ndcg_at_k=[10], map_at_k=[10],
+            batch_size=64, name="dev-sample", write_csv=False,
+            score_functions={score_fn: cos_sim if score_fn == "cosine" else dot_score},
+        )
         self.points: list[dict[str, Any]] = []
 
     def recall_at_10(self) -> float:
+        """Recall@10 of the model as it is now (its training mode is restored afterwards)."""
         was_training = self.model.training
         self.model.eval()
-        norm = self.score_fn == "cosine"
-        docs = self.model.encode(self.docs, batch_size=64, normalize_embeddings=norm)
-        queries = self.model.encode(self.queries, batch_size=64, normalize_embeddings=norm)
-        if was_training:
-            self.model.train()
-        top = np.argsort(-(queries @ docs.T), axis=1)[:, :10]
-        hits = [len(rel & set(row.tolist())) / len(rel) for rel, row in zip(self.relevant, top, strict=True)]
-        return float(np.mean(hits))
+        try:
+            metrics = self.evaluator(self.model)
+        finally:
+            if was_training:
+                self.model.train()
+        return float(metrics[f"dev-sample_{self.score_fn}_recall@10"])
 
     def record(self, step: int, phase: str) -> None:
+        """Measure now and keep the point ``(step, phase, recall@10)``."""
         value = self.recall_at_10()
         self.points.append({"step": step, "phase": phase, "recall@10": round(value, 4)})
         logger.info("step %d (%s): dev-sample recall@10 %.4f", step, phase, value)

@@ -44,7 +44,7 @@ EMOJI = ["🔥", "😅", "🎸", "🙏", "😤", "✨", "🌅", "🤘", "💃", 
 
 def load_vocabulary(data_dir: Path, demo_catalog: Path | None = None) -> list[str]:
     """Descriptor phrases of MusicCaps (train), MTG-Jamendo (train) and MSD; the demo catalog's otherwise."""
-    from retrieval.dataset_loaders import jamendo_descriptor
+    from retrieval.catalog.dataset_readers import jamendo_descriptor
 
     words: set[str] = set()
     caps = data_dir / "musiccaps" / "musiccaps_train.csv"

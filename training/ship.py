@@ -19,7 +19,7 @@ from typing import Any
 
 from retrieval.errors import CratediggerError
 from retrieval.models import SHIPPED_MODEL
-from retrieval.paths import SHIPPED_MODELS_DIR
+from retrieval.paths import shipped_models_dir
 from training.plots import results_table
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: P
     metrics = _check(run_dir, force)
     label = choose_checkpoint(metrics["summary"], checkpoint)
     _check(run_dir, force, label)
-    out = out_dir or SHIPPED_MODELS_DIR / SHIPPED_MODEL
+    out = out_dir or shipped_models_dir() / SHIPPED_MODEL
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     model = SentenceTransformer(str(run_dir / CHECKPOINTS[label]), device="cpu")

@@ -1,7 +1,7 @@
 """Request-style query templates used to build *training* queries.
 
 They are deliberately different from the dev benchmark's request templates
-(``retrieval.benchmark.DEV_REQUEST_TEMPLATES``) so the dev request set measures generalisation to
+(``retrieval.evaluation.benchmark.DEV_REQUEST_TEMPLATES``) so the dev request set measures generalisation to
 unseen phrasings; ``tests/training/test_training_data.py`` checks there is no overlap.
 Out of scope: LLM-written requests.
 """

@@ -1,13 +1,14 @@
-"""Retriever implementations behind ``retrieval.retriever.Retriever`` and the ``build_retriever`` factory.
+"""Retrievers: the ``Retriever`` interface (``base``), its implementations, the ``build_retriever`` factory.
 
-Out of scope: catalogs, songs and persistence (``retrieval.searcher``).
+Out of scope: catalogs and songs (``retrieval.catalog``, ``retrieval.search``) and saving a fitted
+retriever (``retrieval.search.assembly`` saves the dense part's index, refits the sparse ones).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from retrieval.retriever import Retriever
+from retrieval.retrievers.base import Retriever
 from retrieval.retrievers.bm25_retriever import BM25Retriever
 from retrieval.retrievers.dense_retriever import DenseRetriever
 from retrieval.retrievers.hybrid_retriever import (
@@ -43,7 +44,7 @@ def build_retriever(name: str, model: str | None = None, **kw: Any) -> Retriever
             ``TfidfVectorizer`` arguments.
 
     Example:
-        >>> build_retriever("hybrid", model="minilm", weight=0.5).weight  # doctest: +SKIP
+        >>> build_retriever("hybrid", model="minilm", weight=0.5).weight  # the model loads on first use
         0.5
     """
     if name == "tfidf":

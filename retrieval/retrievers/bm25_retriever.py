@@ -1,6 +1,7 @@
 """BM25 retrieval with the ``bm25s`` library (Lucene variant, English stop words, no stemming).
 
-Out of scope: stemming (bm25s supports PyStemmer; not a dependency here) and persistence.
+Out of scope: stemming (bm25s supports PyStemmer; not a dependency here) and persistence (a saved
+searcher refits it from its catalog snapshot, ``retrieval.search.assembly``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.retriever import Ranking, Retriever
+from retrieval.retrievers.base import Ranking, Retriever
 from retrieval.retrievers.ranking import search_by_scores
 
 

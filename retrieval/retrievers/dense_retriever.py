@@ -3,7 +3,7 @@
 The score function is explicit (``cosine`` or ``dot``) and used both by the encoder and the index.
 ``search`` goes through the index (exact below 1e5 documents, HNSW above); ``score_all`` is an exact
 matrix product over every document (used by hybrid fusion). Out of scope: saving indexes with
-manifests (``retrieval.searcher``).
+manifests (``retrieval.index.vector_index``, ``retrieval.search.assembly``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.encoder import Encoder, EncoderConfig
-from retrieval.retriever import Ranking, Retriever
-from retrieval.vector_index import VectorIndex
+from retrieval.index.vector_index import VectorIndex
+from retrieval.models.encoder import Encoder, EncoderConfig
+from retrieval.retrievers.base import Ranking, Retriever
 
 
 class DenseRetriever(Retriever):
@@ -90,7 +90,7 @@ class DenseRetriever(Retriever):
         """Use a saved ``VectorIndex`` of the corpus instead of encoding it again with ``fit``.
 
         The index must have been built from this retriever's model and score function over the same
-        corpus order (``retrieval.searcher_io`` checks that through the index manifest).
+        corpus order (``retrieval.search.assembly`` checks that through the index manifest).
 
         Example:
             >>> retriever = DenseRetriever("minilm").attach_index(VectorIndex.load(folder))  # doctest: +SKIP

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.retriever import Ranking, Retriever
+from retrieval.retrievers.base import Ranking, Retriever
 from retrieval.retrievers.ranking import normalize, search_by_scores
 
 DEFAULT_WEIGHT = 0.6

@@ -1,6 +1,6 @@
 """Shared helpers for retrievers that score every document: exact top-k and score normalization.
 
-Out of scope: approximate search (``retrieval.vector_index``).
+Out of scope: approximate search (``retrieval.index.vector_index``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from retrieval.retriever import Ranking
+from retrieval.retrievers.base import Ranking
 
 MAX_SCORE_CELLS = 20_000_000  # queries x documents scored at once (80 MB of float32)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.retriever import Ranking, Retriever
+from retrieval.retrievers.base import Ranking, Retriever
 from retrieval.retrievers.ranking import search_by_scores
 
 

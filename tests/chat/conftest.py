@@ -12,7 +12,7 @@ import pytest
 def catalog20_searcher(catalog20_path: Path, tiny_model_path: Path) -> Any:
     """A real hybrid ``Searcher`` over tests/fixtures/catalog20.jsonl with the 2-layer MiniLM."""
     from retrieval.catalog import load_catalog
-    from retrieval.searcher import Searcher
+    from retrieval.search.searcher import Searcher
 
     catalog, _ = load_catalog(str(catalog20_path))
     return Searcher.build(catalog, model=str(tiny_model_path))
@@ -23,7 +23,7 @@ def demo_searcher() -> Any:
     """A real ``Searcher`` over the embedded demo catalog with the app's default model (built once)."""
     from retrieval.catalog import load_catalog
     from retrieval.models import default_model
-    from retrieval.searcher import Searcher
+    from retrieval.search.searcher import Searcher
 
     catalog, _ = load_catalog("demo")
     return Searcher.build(catalog, model=default_model())

@@ -9,9 +9,9 @@ import pytest
 
 import chat.commands as commands
 from chat.commands import ChatSetupError, build_condenser
-from chat.index_cache import cache_dir_for, load_searcher
 from retrieval.cli import main
-from retrieval.searcher import Searcher
+from retrieval.search.searcher import Searcher
+from retrieval.search.store import cache_dir_for, load_or_build
 
 
 def test_backend_chains_always_end_with_rules(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,7 +54,7 @@ def test_index_is_built_once_cached_and_rebuilt_when_the_catalog_changes(
 ) -> None:
     catalog = tmp_path / "songs.jsonl"
     shutil.copy(catalog20_path, catalog)
-    first = load_searcher(str(catalog), model=str(tiny_model_path))
+    first = load_or_build(str(catalog), model=str(tiny_model_path))
     folder = cache_dir_for(first.catalog.name, str(tiny_model_path), first.catalog.content_hash())
     assert folder.parent == state_home / "indexes" and (folder / "manifest.json").is_file()
 
@@ -63,9 +63,9 @@ def test_index_is_built_once_cached_and_rebuilt_when_the_catalog_changes(
 
     with monkeypatch.context() as patch:
         patch.setattr(Searcher, "build", no_build)
-        second = load_searcher(str(catalog), model=str(tiny_model_path))
+        second = load_or_build(str(catalog), model=str(tiny_model_path))
     assert [s.id for s in second.catalog.songs] == [s.id for s in first.catalog.songs]
     catalog.write_text(catalog.read_text().replace('"sad"', '"gloomy"'))
-    third = load_searcher(str(catalog), model=str(tiny_model_path))
+    third = load_or_build(str(catalog), model=str(tiny_model_path))
     assert third.catalog.content_hash() != first.catalog.content_hash()
     assert len(list((state_home / "indexes").iterdir())) == 2

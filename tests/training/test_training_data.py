@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from training_fixtures import write_captions
 
-from retrieval.benchmark import DEV_REQUEST_TEMPLATES, is_dev_track
 from retrieval.cli import main
 from retrieval.errors import DataNotFoundError
+from retrieval.evaluation.benchmark import DEV_REQUEST_TEMPLATES, is_dev_track
 from training import templates
 from training.data import DataConfig, TrainingDataError, build_data, musiccaps_pairs
 from training.files import read_jsonl

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from retrieval.benchmark import is_dev_track
+from retrieval.evaluation.benchmark import is_dev_track
 
 GENRES = ["rock", "jazz", "folk", "techno", "reggae"]
 INSTRUMENTS = ["acoustic guitar", "piano", "saxophone", "synth bass", "steel drums"]
