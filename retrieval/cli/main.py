@@ -16,7 +16,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint, distributions
 from typing import Any
 
 from retrieval.errors import CratediggerError
@@ -34,8 +34,13 @@ def command_entry_points() -> list[EntryPoint]:
         'retrieval'
     """
     unique: dict[str, EntryPoint] = {}
-    for ep in entry_points(group=GROUP):
-        unique.setdefault(ep.name, ep)
+    # Every installed copy's metadata, not only the first per name: ``entry_points()`` keeps one
+    # distribution per name, and a stale ``cratedigger.egg-info`` in the working directory would hide
+    # the installed one's commands.
+    for dist in distributions():
+        for ep in dist.entry_points:
+            if ep.group == GROUP:
+                unique.setdefault(ep.name, ep)
     return sorted(unique.values(), key=lambda ep: (ep.name != "retrieval", ep.name))
 
 

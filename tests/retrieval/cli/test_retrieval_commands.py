@@ -134,3 +134,20 @@ def test_bench_subcommand_is_wired() -> None:
 
     args = build_parser().parse_args(["bench", "retrieval", "--sizes", "1e3", "1e4"])
     assert args.sizes == [1000, 10000] and args.func.__name__ == "run_bench"
+
+
+def test_a_stale_egg_info_on_the_path_does_not_hide_the_installed_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old ``cratedigger.egg-info`` (no entry points) in the working directory shadows the installed
+    metadata for ``entry_points()``; every subcommand must still be found."""
+    import sys
+
+    from retrieval.cli.main import command_entry_points
+
+    stale = tmp_path / "cratedigger.egg-info"
+    stale.mkdir()
+    (stale / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: cratedigger\nVersion: 0.0.1\n")
+    (stale / "entry_points.txt").write_text("[console_scripts]\ncratedigger = retrieval.cli:main\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    assert {"retrieval", "chat", "training"} <= {ep.name for ep in command_entry_points()}
