@@ -6,7 +6,9 @@ Writes ``pairs.jsonl`` (one row per (query, positive set): ``query``, ``positive
 ``sentence`` (caption sentences, as in Epure et al. 2024, ``sets_per_sentence`` sampled sets each),
 ``request`` (template requests from sets and sentences, see ``training.templates``), ``jamendo``
 (MTG-Jamendo train-split tag sets) and ``msd`` (MSD vocabulary tags matched to MusicCaps sets).
-Out of scope: LLM-written queries, negatives (stage ``negatives``). Request rows: ``DataConfig.request_mix``.
+``llm_request`` / ``llm_jamendo`` rows come from ``DataConfig.llm_rows`` (written by
+``training.generate_requests``). Request rows: ``DataConfig.request_mix``. Out of scope: writing the
+LLM rows, negatives (stage ``negatives``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.catalog.dataset_readers import jamendo_descriptor
 from retrieval.errors import CratediggerError, DataNotFoundError
 from retrieval.evaluation.benchmark import is_dev_track, sample_descriptor_set, split_sentences
 from training import templates
@@ -57,6 +60,9 @@ class DataConfig:
     # sentence rewritten into a request; its sampled set is the positive).
     request_mix: tuple[str, ...] = ("aspects", "sentence")
     jamendo_queries: int = 600
+    # LLM-written rows of ``training.generate_requests`` (relative to the project unless absolute; None:
+    # not used). Requests of dev tracks are dropped like every other dev-track query.
+    llm_rows: str | None = None
     msd_queries: int = 300
     min_tracks: int = 100  # refuse below this many usable training tracks
     seed: int = 13
@@ -138,16 +144,44 @@ def _request_pair(source: str, row: dict[str, Any], track: list[dict], rng: rand
 
 
 def jamendo_pairs(path: Path, n: int, rng: random.Random) -> list[dict]:
-    """Requests built from MTG-Jamendo train-split tag sets (tags without their ``genre---`` prefix)."""
+    """Requests built from MTG-Jamendo train-split tag sets, each tag read as the served catalog reads it
+    (``jamendo_descriptor``: "genre---punkrock" -> "punk rock", "instrument---voice" -> "vocals")."""
     candidates = []
     with _require(path).open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
-            tags = [t.split("---", 1)[-1] for t in (row.get("tags") or "").split(",") if t]
+            raw = (row.get("tags") or "").split(",")
+            tags = list(dict.fromkeys(jamendo_descriptor(t) for t in raw if t.strip()))
             if row.get("split") == "train" and len(tags) >= 2:
                 candidates.append((row["track_id"], tags))
     pairs = []
     for track_id, tags in rng.sample(candidates, min(n, len(candidates))):
         pairs.append(_pair(templates.set_request(tags, rng, max_mentioned=2), tags, "jamendo", track_id))
+    return pairs
+
+
+def llm_rows_path(name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else Path(__file__).resolve().parents[1] / path
+
+
+def llm_pairs(path: Path, train: list[dict[str, Any]]) -> list[dict]:
+    """Pairs from LLM-written rows: a MusicCaps request with its track's aspects (train tracks only), a
+    Jamendo description with the tag set it was written from."""
+    aspects = {r["ytid"]: r["aspects"] for r in train}
+    pairs = []
+    for line in _require(path).read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+            kind, key, text = row["kind"], row["key"], row["text"]
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut by a kill
+        if kind == "mc_request" and key.rsplit(":", 1)[-1] in aspects:
+            ytid = key.rsplit(":", 1)[-1]
+            pairs.append(_pair(text, aspects[ytid], "llm_request", ytid))
+        elif kind == "jamendo_description":
+            tags = [t.strip() for t in str(row.get("source", "")).split(",") if t.strip()]
+            if tags:
+                pairs.append(_pair(text, tags, "llm_jamendo", key.rsplit(":", 1)[-1]))
     return pairs
 
 
@@ -187,6 +221,8 @@ def build_data(cfg: DataConfig, run_dir: Path, data_dir: Path) -> dict[str, int]
     pairs = musiccaps_pairs(train, cfg, rng)
     if cfg.jamendo and cfg.jamendo_queries:
         pairs += jamendo_pairs(_resolve(data_dir, cfg.jamendo), cfg.jamendo_queries, rng)
+    if cfg.llm_rows:
+        pairs += llm_pairs(llm_rows_path(cfg.llm_rows), train)
     if cfg.msd_vocab and cfg.msd_queries:
         mc = [p for p in pairs if p["kind"] == "sentence"]
         pairs += msd_pairs(_resolve(data_dir, cfg.msd_vocab), mc, cfg.msd_queries, rng)

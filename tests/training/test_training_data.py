@@ -98,3 +98,32 @@ def test_request_mix_sampled_uses_the_tracks_sentence_sets() -> None:
 def test_request_mix_rejects_unknown_source() -> None:
     with pytest.raises(TrainingDataError, match=r"aspects.*sampled.*sentence.*got \['llm'\]"):
         DataConfig(request_mix=("llm",))
+
+
+def test_jamendo_tags_read_as_served_and_llm_rows_skip_dev_tracks(tmp_path: Path) -> None:
+    """Issue 13, item 1: one normalisation for training and serving; LLM rows of dev tracks are dropped."""
+    csv_path = tmp_path / "musiccaps" / "musiccaps_train.csv"
+    csv_path.parent.mkdir()
+    ids = write_captions(csv_path, n_train=12, n_dev=3)
+    tracks = tmp_path / "jamendo" / "tracks.tsv"
+    tracks.parent.mkdir()
+    tracks.write_text(
+        "track_id\tsplit\ttags\n"
+        "track_0000001\ttrain\tgenre---punkrock,instrument---voice,mood/theme---happy\n"
+        "track_0000002\tvalidation\tgenre---jazz,instrument---piano\n"
+    )
+    llm = tmp_path / "llm.jsonl"
+    rows = [{"key": f"mc_request:mc:{i}", "kind": "mc_request", "text": f"a request for {i}"} for i in ids]
+    rows.append({"key": "jamendo_description:jamendo:track_0000001", "kind": "jamendo_description",
+                 "source": "punk rock, vocals, happy", "text": "happy punk rock with singing"})
+    llm.write_text("\n".join(json.dumps(r) for r in rows) + "\n{\"cut by a kill\n")
+    cfg = DataConfig(jamendo="jamendo/tracks.tsv", msd_vocab=None, min_tracks=10, llm_rows=str(llm))
+    counts = build_data(cfg, tmp_path / "run", tmp_path)
+    pairs = read_jsonl(tmp_path / "run" / "pairs.jsonl")
+    jamendo = [p for p in pairs if p["kind"] == "jamendo"]
+    assert [p["descriptors"] for p in jamendo] == [["punk rock", "vocals", "happy"]]
+    assert counts["llm_request"] == 12 and not any(
+        is_dev_track(p["group"]) for p in pairs if p["kind"] == "llm_request"
+    )
+    llm_jamendo = [p["descriptors"] for p in pairs if p["kind"] == "llm_jamendo"]
+    assert llm_jamendo == [["punk rock", "vocals", "happy"]]
