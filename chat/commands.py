@@ -16,6 +16,7 @@ import os
 from typing import Any
 
 from retrieval.errors import CratediggerError
+from retrieval.search.config import MAX_QUERY_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,9 @@ def add_parsers(sub: Any) -> None:
         help="protect the page (visible in ps: prefer --auth-file or $CRATEDIGGER_AUTH)",
     )
     p.add_argument("--max-body-kb", type=int, default=256, help="largest request body in KiB (413 above)")
-    p.add_argument("--max-message-chars", type=int, default=2000, help="longer messages are cut")
+    p.add_argument(
+        "--max-message-chars", type=int, default=MAX_QUERY_CHARS, help="longer messages are cut"
+    )
     p.add_argument("--max-history-turns", type=int, default=40, help="only the latest N messages are read")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (0.0.0.0 for a network)")
     p.add_argument("--port", type=int, default=7860)
