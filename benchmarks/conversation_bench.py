@@ -29,7 +29,8 @@ _CANON = {
     "vocal": "vocals", "voice": "vocals", "voices": "vocals", "singing": "vocals", "singer": "vocals",
     "singers": "vocals", "lyrics": "vocals", "words": "vocals", "sax": "saxophone", "drum": "drums",
     "guitars": "guitar", "synths": "synth", "horn": "horns", "beat": "beats", "songs": "", "song": "",
-    "music": "", "stuff": "", "the": "", "any": "", "too": "", "very": "",
+    "music": "", "stuff": "", "the": "", "any": "", "too": "", "very": "", "vocalist": "vocals",
+    "vocalists": "vocals", "growling": "growl", "growled": "growl", "growls": "growl",
 }
 
 

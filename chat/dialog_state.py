@@ -19,6 +19,7 @@ from retrieval.errors import CratediggerError
 
 MAX_ITEMS = 24
 MAX_ITEM_CHARS = 80
+MAX_SHOWN = 10
 
 
 class StateError(CratediggerError):
@@ -50,6 +51,7 @@ class DialogState:
     like: list[StateItem] = field(default_factory=list)
     excluded_artists: list[StateItem] = field(default_factory=list)
     turn: int = 0
+    shown: list[str] = field(default_factory=list)  # the last answer's songs, for "the third one"
 
     def as_message(self) -> str:
         """The state as one request that a condenser reads back into this state."""
@@ -70,30 +72,36 @@ class DialogState:
             return [i for i in items if f"{prefix}{i.text}".lower() != shown.strip().lower()]
 
         return DialogState(keep(self.wanted, ""), keep(self.rejected, "no "), keep(self.like, "like "),
-                           keep(self.excluded_artists, "no "), self.turn)
+                           keep(self.excluded_artists, "no "), self.turn, list(self.shown))
 
     def to_dict(self) -> dict[str, Any]:
         def rows(items: list[StateItem]) -> list[dict[str, Any]]:
             return [{"text": i.text, "turn": i.turn} for i in items]
 
         return {"wanted": rows(self.wanted), "rejected": rows(self.rejected), "like": rows(self.like),
-                "excluded_artists": rows(self.excluded_artists), "turn": self.turn}
+                "excluded_artists": rows(self.excluded_artists), "turn": self.turn, "shown": list(self.shown)}
 
     @classmethod
     def from_dict(cls, obj: Any) -> DialogState:
         """Validate a state sent back by a client. Raises ``StateError`` saying what was wrong."""
         if not isinstance(obj, dict):
             raise StateError(f"state must be an object like /recommend returns, got {type(obj).__name__}")
-        unknown = set(obj) - {"wanted", "rejected", "like", "excluded_artists", "turn"}
+        unknown = set(obj) - {"wanted", "rejected", "like", "excluded_artists", "turn", "shown"}
         if unknown:
             raise StateError(f"state has unknown keys {sorted(unknown)[:4]}; expected wanted, rejected, "
-                             "like, excluded_artists, turn")
+                             "like, excluded_artists, turn, shown")
         turn = obj.get("turn", 0)
         if not isinstance(turn, int) or isinstance(turn, bool) or not 0 <= turn <= 10_000:
             raise StateError(f"state.turn must be an integer 0..10000, got {turn!r:.40}")
         keys = ("wanted", "rejected", "like", "excluded_artists")
         lists = {k: _items(obj.get(k, []), k, turn) for k in keys}
-        return cls(**lists, turn=turn)
+        return cls(**lists, turn=turn, shown=_shown(obj.get("shown", [])))
+
+
+def _shown(value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_SHOWN or not all(isinstance(v, str) for v in value):
+        raise StateError(f"state.shown must be a list of at most {MAX_SHOWN} song names, got {value!r:.60}")
+    return [" ".join(v.split())[:2 * MAX_ITEM_CHARS] for v in value]
 
 
 def _items(value: Any, key: str, turn: int) -> list[StateItem]:

@@ -25,8 +25,9 @@ from chat.condenser import (
     truncate,
     user_turns,
 )
-from chat.dialog_state import DialogState, StateError, state_from_turn
+from chat.dialog_state import MAX_SHOWN, DialogState, StateError, state_from_turn
 from chat.limits import Limits
+from chat.ordinals import resolve_ordinals, shown_in_reply
 from chat.reference_step import ReferenceOutcome, drop_artists, reference_dicts, seed, take_references
 from chat.references import ReferenceResolver
 from chat.render import reply_markdown
@@ -163,6 +164,9 @@ class ChatEngine:
         else:
             past, cut = self.bound_history(history if isinstance(history, list) else [])
         notices += cut
+        shown = previous.shown if previous is not None else _last_shown(past)
+        text, positions = resolve_ordinals(text, shown)
+        notices += positions
         said = [text] if previous is not None else [*user_turns(past), text]
         if looks_like_injection(text):
             notices.append(INJECTION_ONLY)
@@ -202,6 +206,8 @@ class ChatEngine:
         t0 = time.perf_counter()
         reply = reply_markdown(result, condensed, notices, k=self.config.k)
         timings["render"] = _ms(t0)
+        new_state.shown = [f"{s.song.title} by {s.song.artist}" if s.song.artist else s.song.title
+                           for s in result.songs[: self.config.k]][:MAX_SHOWN]
         timings["total"] = _ms(started)
         return TurnResult(
             reply, condensed, result, notices, timings, references=reference_dicts(refs), state=new_state
@@ -277,6 +283,14 @@ class ChatEngine:
                                     references=reference_dicts(refs))
         reply = f"{INJECTION_ONLY} {EMPTY_REPLY}" if reason == INJECTION_ONLY else EMPTY_REPLY
         return None, TurnResult(reply, notices=notices, ok=False)
+
+
+def _last_shown(past: list[dict[str, str]]) -> list[str]:
+    """The songs of the latest assistant message of a history ("the third one" points into them)."""
+    for message in reversed(past):
+        if message.get("role") == "assistant":
+            return shown_in_reply(str(message.get("content", "")))
+    return []
 
 
 def _read_state(state: Any) -> DialogState | None:

@@ -6,7 +6,8 @@ or marked not found) and the text with those spans taken out, so the condenser n
 into a descriptor. Matching is case-, accent- and typo-tolerant (``difflib`` over normalised names; an
 artist's name without "& The Band" or "The" counts too). ``seed_descriptors`` turns referenced songs
 into the descriptors that seed the search. Out of scope: references to earlier replies ("the third
-one"), and what a song not in the catalog sounds like (an LLM backend may describe it).
+one": ``chat.ordinals`` writes them as quoted names first), and what a song not in the catalog sounds
+like (an LLM backend may describe it).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from chat.rules_state import (
     split_terms,
     swaps_one_of_a_kind,
 )
+from chat.rules_swaps import ROLE_SWAP, SWAPS
 from chat.span_tagger import SpanTagger, extra_rejections
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,11 @@ def _is_new_topic(text: str) -> bool:
     """A later turn replaces the request only when it says so ("now some metal", "switch to jazz",
     "jazz instead", "play me some blues" with nothing that refines); otherwise it refines (issue 11:
     follow-ups such as "nordic jazz, upright bass" used to replace the request instead of adding to it)."""
-    if re.search(r"\binstead\b(?! of)", text) and not any(p.search(text) for p in V.REPLACEMENTS):
+    if (
+        re.search(r"\binstead\b(?! of)", text)
+        and not any(s.pattern.search(text) for s in SWAPS)
+        and not V.REFINE_START.match(_LEAD.sub("", text))
+    ):
         return True
     if V.TOPIC_SWITCH.match(text):
         return True
@@ -71,13 +76,24 @@ def _has_comparative(text: str) -> bool:
     return any(w in V.COMPARATIVES for w in re.findall(r"[a-z']+", text))
 
 
+def _known(state: RuleState, term: str) -> bool:
+    """Is ``term`` (or a word of it) among the wishes so far?"""
+    words = set(term.split())
+    return bool(words) and any(words & set(t.split()) for t in state.terms())
+
+
 def _apply_replacements(state: RuleState, text: str) -> str:
-    for index, pattern in enumerate(V.REPLACEMENTS):
-        while match := pattern.search(text):
+    for swap in SWAPS:
+        start = 0
+        while match := swap.pattern.search(text, start):
             found = match.groupdict()
-            old, new = descriptor(found.get("x") or found.get("x2") or ""), descriptor(match["y"])
-            if index == len(V.REPLACEMENTS) - 1:
-                state.remove(old)  # "less X, more Y" lowers X without banning it
+            old = descriptor(V.TRAILING.sub("", found.get("x") or found.get("x2") or ""))
+            new = descriptor(match["y"])
+            if swap.known_only and not _known(state, old):
+                start = match.end()  # "strings over a breakbeat": layering, not a swap
+                continue
+            if swap.lowers and not _known(state, old):
+                state.remove(old)  # "less X, more Y" lowers X; it bans X only when X was asked for
             else:
                 state.add_avoid(old)
             state.add_include(new)
@@ -85,10 +101,43 @@ def _apply_replacements(state: RuleState, text: str) -> str:
     return text
 
 
+def _role_swapped(state: RuleState, text: str) -> bool:
+    match = ROLE_SWAP.search(text)
+    return match is not None and any(match["role"] in t.split() for t in state.terms())
+
+
+def _apply_role_swap(state: RuleState, text: str) -> str:
+    """"make the lead a melodica instead" after "a saxophone lead": ban the saxophone, add the melodica."""
+    match = ROLE_SWAP.search(text)
+    if not match:
+        return text
+    role = match["role"]
+    if role in state.terms():  # "make the organ a melodica": the role is the instrument itself
+        state.add_avoid(role)
+        state.add_include(descriptor(match["y"]))
+        return text[: match.start()] + " , " + text[match.end() :]
+    owners = [t for t in state.terms() if role in t.split()]
+    if not owners:
+        return text
+    for term in owners:
+        state.remove(term)
+        state.add_avoid(" ".join(w for w in term.split() if w != role))
+    state.add_include(descriptor(f"{match['y']} {role}"))
+    return text[: match.start()] + " , " + text[match.end() :]
+
+
 def _negated_terms(text: str) -> list[str]:
-    """The terms of a negation's object: "synths in it" -> ["synth"], "sax or trumpet" -> both."""
-    text = re.sub(r"[^\w)]+$", "", text.strip())  # trailing emoji and punctuation ("no sad rap pls 😤")
-    return split_terms(V.TRAILING.sub("", text))
+    """The terms of a negation's object: "synths in it" -> ["synth"], "sax or trumpet" -> both,
+    "slow ballads" -> ["slow tempo", "ballad"], "lyrics because they sing along" -> ["vocals"]."""
+    text = V.SUBORDINATE.sub("", text.strip())
+    text = re.sub(r"[^\w)]+$", "", text)  # trailing emoji and punctuation ("no sad rap pls 😤")
+    terms = []
+    for term in split_terms(V.TRAILING.sub("", text)):
+        if tempo := re.match(r"(slow|fast) (?!tempo\b)(.+)$", term):  # "no slow sad rap"
+            terms += [f"{tempo[1]} tempo", descriptor(tempo[2])]
+        else:
+            terms.append(term)
+    return [t for t in terms if t]
 
 
 def _apply_clause(state: RuleState, clause: str, topic_mode: bool, after_negation: bool) -> bool:
@@ -145,11 +194,16 @@ def _apply_turn(state: RuleState, text: str, first: bool) -> list[str]:
         state.clear()
         text, first = text[: reset.start()] + " , " + text[reset.end() :], True
         notices.append("Starting over with something different.")
-    elif not first and _is_new_topic(text) and not swaps_one_of_a_kind(state, text):
+    elif (
+        not first
+        and _is_new_topic(text)
+        and not swaps_one_of_a_kind(state, text)
+        and not _role_swapped(state, text)
+    ):
         state.clear()
         first = True
     before = state.terms()
-    text = _apply_replacements(state, text)
+    text = _apply_replacements(state, _apply_role_swap(state, text))
     after_negation, parts = False, V.CLAUSE_SPLIT.split(text)
     for index in range(0, len(parts), 2):
         joined_by = parts[index - 1].strip() if index else ","
@@ -158,7 +212,7 @@ def _apply_turn(state: RuleState, text: str, first: bool) -> list[str]:
     if reset and not state.terms():
         go_elsewhere(state, previous)
     if not first:
-        settle_exclusive(state, before)
+        settle_exclusive(state, before, relative=_has_comparative(text))
     return notices
 
 

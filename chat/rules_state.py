@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from chat import rules_vocab as V
+from chat.rules_foreign import translate
+from chat.rules_phrases import rewrite
+from chat.rules_swaps import EXCLUSIVE
 
 
 def _words(text: str) -> set[str]:
@@ -28,6 +31,8 @@ def descriptor(text: str) -> str:
     """
     phrase = " ".join(V.FILLER.sub(" ", V.REQUEST_VERB.sub(" ", text.strip())).split()).strip(" -'\"")
     if not any(ch.isalnum() for ch in phrase):
+        return ""
+    if phrase in ("no", "not", "yes", "nope", "sure"):
         return ""
     if phrase in V.COMPARATIVES:
         return V.COMPARATIVES[phrase]
@@ -73,6 +78,8 @@ class RuleState:
         if not term:
             return
         self.remove(term)
+        # a wish that names the banned thing goes too ("no piano" drops "piano melody")
+        self.include = [t for t in self.include if not _words(term) <= _words(t)]
         if term not in self.avoid:
             self.avoid.append(term)
 
@@ -81,11 +88,11 @@ def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'")
     text = re.sub(r"\b(?:anything|everything|all) but\b", "anything except", text)
     text = re.sub(r"\b(noth|someth|anyth|scream|sing)in\b", r"\1ing", text)
-    text = re.sub(r"\u6b4c\u306a\u3057", " no vocals ", text)  # Japanese "without singing"
+    text = translate(text)
     for emoji, word in V.EMOJI.items():
         text = text.replace(emoji, f" {word} ")
-    for compound in V.COMPOUNDS:
-        text = text.replace(compound, compound.replace(" ", "_"))
+    for compound in V.COMPOUNDS:  # whole words: "guitar and bongos" holds "r and b"
+        text = re.sub(rf"\b{re.escape(compound)}\b", compound.replace(" ", "_"), text)
     text = re.sub(r"\bi'?m\b", "i am", text).replace("over the moon", "happy")
     text = re.sub(r"\b(i|you|we|it|that)'(d|ve|ll|s)\b", r"\1", text)
     text = re.sub(r"\bw/o\b", " without ", text)
@@ -108,39 +115,49 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(?:(?:instrumentals?|no vocals) only|(?:only|strictly|purely) instrumentals?)\b",
                   "instrumental, no vocals", text)
     text = re.sub(  # "leave the drums out", "keep horns out of it" -> "no drums"
-        r"\b(?:leave|keep)\s+(?:the\s+|any\s+|all\s+)?([a-z_' -]+?)\s+out\b(?:\s+of\s+(?:it|this|there))?",
+        r"\b(?:leave|keep)\s+(?:the\s+|any\s+|all\s+)?([a-z_' -]+?)\s+(?:out|away)\b"
+        r"(?:\s+(?:of|from)\s+(?:it|this|there|me))?",
         r"no \1", text,
     )
-    return " ".join(text.split())
+    return " ".join(rewrite(text).split())
 
 
 def swaps_one_of_a_kind(state: RuleState, text: str) -> bool:
     """"make it a man instead" after "a woman singing" swaps the singer; it is not a new topic."""
-    return any(p.search(text) and o.search(t) for p, o, _ in V.EXCLUSIVE for t in state.terms())
+    return any(p.search(text) and o.search(t) for p, o, _ in EXCLUSIVE for t in state.terms())
 
 
-def settle_exclusive(state: RuleState, before: list[str]) -> None:
-    """One of a kind: a later turn's singer, guitar or decade replaces an earlier one ("romantic soul with
-    a woman singing" + "make it a man instead" -> avoid "female vocals"). Decades are replaced, not banned."""
+def settle_exclusive(state: RuleState, before: list[str], relative: bool = False) -> None:
+    """One of a kind: a later turn's singer, guitar, decade or tempo replaces an earlier one ("romantic
+    soul with a woman singing" + "make it a man instead" -> avoid "female vocals"; "80s punk" + "late 70s,
+    actually" -> avoid "1980s"). A ``relative`` turn ("slower than that") lowers the old tempo, it does
+    not ban it."""
     new = [t for t in state.terms() if t not in before]
-    for pattern, other, banned in V.EXCLUSIVE:
+    for pattern, other, banned in EXCLUSIVE:
+        if relative and banned.endswith(" tempo"):
+            continue
         if not any(pattern.search(t) for t in new):
             continue
-        if not any(other.search(t) for t in state.terms() if t not in new):
+        named = {m[0] for t in new for m in other.finditer(t)}
+        # what the earlier turns said (an opposite may already be gone: "slower" drops "fast")
+        old = [m[0] for t in before for m in other.finditer(t) if m[0] not in named]
+        if not old:
             continue
         keep = set(new)
-        state.include = [_cut(other, t) if t not in keep else t for t in state.include]
-        state.topic = [_cut(other, t) if t not in keep else t for t in state.topic]
+        state.include = [_cut(other, t, named) if t not in keep else t for t in state.include]
+        state.topic = [_cut(other, t, named) if t not in keep else t for t in state.topic]
         state.include, state.topic = [t for t in state.include if t], [t for t in state.topic if t]
-        if banned:
-            state.add_avoid(banned)
+        for term in dict.fromkeys(old) if banned == "=" else [banned] if banned else []:
+            state.add_avoid(term)
 
 
-def _cut(pattern: re.Pattern[str], term: str) -> str:
-    """``term`` without what ``pattern`` matches and the vocal words that went with it."""
-    if not pattern.search(term):
+def _cut(pattern: re.Pattern[str], term: str, keep: set[str] | None = None) -> str:
+    """``term`` without what ``pattern`` matches (except the texts in ``keep``) and the vocal words
+    that went with it."""
+    if not any(m[0] not in (keep or set()) for m in pattern.finditer(term)):
         return term
-    rest = re.sub(r"\b(?:with|a|an|the|singing|singer|vocals?|voice|vocalist)\b", " ", pattern.sub(" ", term))
+    cut = pattern.sub(lambda m: m[0] if m[0] in (keep or set()) else " ", term)
+    rest = re.sub(r"\b(?:with|a|an|the|singing|singer|vocals?|voice|vocalist)\b", " ", cut)
     return " ".join(rest.split())
 
 

@@ -191,7 +191,8 @@ RESET = re.compile(
     r"|\bforget (?:that|it|this|all that|everything|about that)\b"
     r"|\b(?:forget|disregard|ignore|drop|scrap|ditch)\s+(?:about\s+)?(?:the|my|that|those|these|all)\s+"
     r"(?:previous|last|earlier|old|other)\s+(?:request|requests|songs?|ones?|stuff|suggestions?|picks?|tracks?)\b"
-    r"|\bchange of (?:plans?|mood|topic|pace)\b|\bscratch that\b|\bnew plan\b|\bforget all that\b"
+    r"|\bchange of (?:plans?|mood|topic|pace|heart|direction)\b|\bscratch that\b|\bnew plan\b"
+    r"|\bforget all that\b"
     r"|\bdifferent (?:genre|style|music|vibe) (?:altogether|entirely)\b|\bcompletely different\b"
 )
 REQUEST_VERB = re.compile(
@@ -214,20 +215,24 @@ REFINE_START = re.compile(
 # Where a negation starts inside a clause ("calm music that isnt jazz" -> "calm music" + "isnt jazz").
 NEG_CUE_WORDS = (
     r"no|not|without|w/o|avoid|skip|minus|sans|except|exclude|remove|leave out|cut out|ditch|scrap|lose|"
-    r"get rid of|no more|nothing|anything but|never|hate|can'?t stand|not a fan of|not into|not really into|"
+    r"get rid of|no more|nothing|anything but|never|hate|can'?t (?:stand|do|handle|deal with|take|bear)|"
+    r"not a fan of|not into|not really into|"
     r"tired of|sick of|so over|am over|don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|"
     r"i don'?t want|i do not want|shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|"
     r"arent|wasn'?t|not too|nothing too|nothing with|nothing that has|no (?:real )?need for|hold the|zero|"
     r"don'?t give me(?: anything)?|nobody|no one|better than|sin|sans|ohne|senza|pas de|nada de|sem|zonder|"
-    r"geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?"
+    r"geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?|scratch|nix"
 )
 NEG_CUE = re.compile(rf"\b(?:{NEG_CUE_WORDS})\b")
 NEGATION = re.compile(
     r"^(?:(?:but|and|also|just|please|preferably|ideally|oh|ok(?:ay)?|i'?d prefer|i'?m|im|it|that|"
     r"which|music that|songs that|something that|stuff that)\s+)*"
     r"(?:not a (?:big |huge )?fan of|not really into|not into|no|not|without|w/o|avoid|skip|minus|sans|"
-    r"except|exclude|remove|leave out|cut out|cut|ditch|scrap|lose|drop|get rid of|no more|nothing with|"
-    r"nothing that has|nothing too|nothing|anything but|never|hate|can'?t stand|(?:so )?tired of|sick of|"
+    r"except|exclude|remove|leave out|cut out|cut|ditch|scrap|scratch|forget|nix|lose|drop|get rid of|"
+    r"no more|nothing with|"
+    r"nothing that has|nothing too|nothing|anything but|never|hate|"
+    r"can'?t (?:stand|do|handle|deal with|take|bear)|"
+    r"(?:so )?tired of|sick of|"
     r"(?:i am )?so over|i am over|"
     r"don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|i don'?t want|i do not want|"
     r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t|hold|zero|"
@@ -239,46 +244,20 @@ NEGATION = re.compile(
 TRAILING = re.compile(
     r"(?:\s+(?:in it|in there|in them|at all|whatsoever|etc\.?|please|pls|plz|thanks|thx|stuff|either|too|"
     r"as well|also|anymore|any more|of (?:it|that)|in the mix|on it|ones?|songs?|music|tracks?|"
-    r"if possible|if you can|if poss|por favor|bitte|obviously|lol|haha|i guess|tho|though|ideally))+\s*$"
+    r"if possible|if you can|if poss|por favor|bitte|obviously|lol|haha|i guess|tho|though|ideally|"
+    r"anywhere|on this one|this time|on (?:this|these|those|them)|here|for now|alsjeblieft|svp|"
+    r"per favore|honestly|tbh|really|part|bit|side|element|thing|vibes?))+\s*$"
+)
+# A reason after a negated term is not part of it ("no lyrics because they start singing along").
+SUBORDINATE = re.compile(
+    r"\s+(?:because|cause|cuz|coz|since|as (?:it|they|that|those)|so (?:that|i|we)|when|unless|if|"
+    r"that (?:makes?|sounds?|feels?|gets?)|which|who|where|like when)\b.*$"
 )
 MORE = re.compile(
     r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*more\s+(?P<x>.+)$"
 )
 LESS = re.compile(
     r"^(?:(?:but|and|also|even|make it|a bit|a little|much|way|slightly|bit)\s+)*less\s+(?P<x>.+)$"
-)
-REPLACEMENTS = (
-    re.compile(
-        r"(?P<y>[^,.;!?]{1,80}?)\s+(?:in place of\s+(?:the\s+)?(?P<x>[^,.;!?]{1,80}?)|where\s+(?:the\s+)?"
-        r"(?P<x2>[^,.;!?]{1,80}?)\s+(?:is|was|were|are|used to be))\s*(?=$|[,.;!?])"
-    ),
-    re.compile(  # "hmm, cello over violin": a short clause of its own
-        r"(?:^|(?<=[,.;!?])\s*)(?!(?:i am|am|game|it is|it's)\b)(?P<y>[a-z]+(?: [a-z]+)?) over "
-        r"(?:the\s+)?(?P<x>[a-z]+(?: [a-z]+)?)\s*(?=$|[,.;!?])"
-    ),
-    re.compile(r"\bturn\s+(?:the\s+)?(?P<x>[^,.;!?]{1,80}?)\s+into\s+(?P<y>[^,.;!?]{1,80})"),
-    re.compile(  # "let's drop the guitar and go with piano instead", "scratch the strings, go brass"
-        r"\b(?:let'?s\s+)?(?:drop|lose|ditch|scratch|scrap|skip|cut|swap out|forget|kill)\s+(?:the\s+)?"
-        r"(?P<x>[^,.;!?]{1,80}?)\s*(?:,|\band\b)\s*(?:let'?s\s+)?"
-        r"(?:go|switch|use|try|make it|do|bring in|add)"
-        r"(?:\s+(?:with|for|to))?\s+(?P<y>[^,.;!?]{1,80}?)(?:\s+instead)?\s*(?=$|[,.;!?])"
-    ),
-    re.compile(r"(?P<y>[^,.;!?]{1,80}?)\s+rather than\s+(?P<x>[^,.;!?]{1,80})"),
-    re.compile(  # "not sad - make it hopeful", "not sad but hopeful"
-        r"\bnot\s+(?!a (?:big |huge )?fan|really|into|too\b)(?P<x>[^,.;!?\-–—]{1,80}?)"
-        r"(?:\s*[\-–—]+\s*(?:(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+)?"
-        r"|\s*,\s*(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+|\s+but\s+(?:more\s+|rather\s+)?)"
-        r"(?P<y>[^,.;!?]{1,80})"
-    ),
-    re.compile(
-        r"\binstead of (?P<x>[^,.;!?]{1,80}?)(?:\s*,\s*|\s+(?=(?:use|try|go with|give me|play|let'?s|i want"
-        r"|how about|maybe|with|make it|some|add)\b))(?P<y>[^,.;!?]{1,80})"
-    ),
-    re.compile(r"(?P<y>[^,.;!?]{1,80}?)\s+instead of\s+(?P<x>[^,.;!?]{1,80})"),
-    re.compile(
-        r"\b(?:replace|swap|switch|change|trade)\s+(?P<x>[^,.;!?]{1,80}?)\s+(?:with|for|to|into)\s+(?P<y>[^,.;!?]{1,80})"
-    ),
-    re.compile(r"\b(?:less|fewer)\s+(?P<x>[^,.;!?]{1,80}?)\s*,?\s+more\s+(?P<y>[^,.;!?]{1,80})"),
 )
 # Clause boundaries; the delimiter is kept: a bare term after "no X or" / "nor" is negated too, one after
 # a comma is not ("heavy metal, no voices, palm muted arpeggios").
@@ -296,20 +275,8 @@ FILLER = re.compile(
     r"there|in there|in it|too|as well|great|nice|cool|awesome|perfect|good start|good|love it|today|"
     r"tonight|right now|to hear|to listen to|listen to|bonus points|extra points|points|thinking|think|"
     r"should|needs?|must|has to|it'?s|throw in|toss in|ideally|preferably|yeah|yes|yep|lol|haha|idk|tbh|"
-    r"ngl|recs?|recommendations?|suggestions?|looking|searching|hunting|vibes?|feel|feeling|put|some more|"
+    r"ngl|pls+|plz|recs?|recommendations?|suggestions?|looking|searching|hunting|vibes?|feel|feeling|put|"
+    r"some more|"
     r"from|mood|kinda|sorta|type|style|genre|sound|sounding|that has|that have|featuring|feature|suit|"
-    r"suits|rather|only|eh+|nope|nah|ugh+|meh|make that|i am thinking)\b"
-)
-
-_FEMALE = re.compile(r"\b(?:female|woman|women|woman's|girl|girls|lady|ladies|she)\b")
-_MALE = re.compile(r"\b(?:male|man|men|man's|guy|guys|dude|boy|boys|he)\b")
-_DECADE = re.compile(r"\b(?:(?:19|20)\d0s|\d0s|sixties|seventies|eighties|nineties)\b")
-# (a later turn's term matching the first pattern) replaces (earlier terms matching the second), and
-# the third is then avoided ("" = replaced only): see rules_condenser._settle_exclusive.
-EXCLUSIVE: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
-    (_FEMALE, _MALE, "male vocals"),
-    (_MALE, _FEMALE, "female vocals"),
-    (re.compile(r"\bacoustic\b"), re.compile(r"\belectric guitars?\b"), "electric guitar"),
-    (re.compile(r"\belectric guitars?\b"), re.compile(r"\bacoustic(?: guitars?)?\b"), "acoustic"),
-    (_DECADE, _DECADE, ""),
+    r"suits|rather|only|eh+|nope|nah|ugh+|meh|make that|i am thinking|more|go back to|keep)\b"
 )

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from chat.rules_foreign import WORDS as FOREIGN_WORDS
+
 logger = logging.getLogger(__name__)
 
 MIN_LENGTH = 5
@@ -33,6 +35,13 @@ CUE_WORDS = (
 FOREIGN = frozenset(
     "nicht bitte keine kein keinen ohne senza sans zonder geen inte utan niente nada sin sem pas musik "  # noqa: SIM905
     "musica canzoni chanson chansons lieder bitteschoen gerne gärna etwas aber oder und".split()
+) | frozenset(FOREIGN_WORDS)
+# Genre names a catalog may not use and the English vocabulary lacks ("screamo" is not "screams").
+GENRE_WORDS = frozenset(
+    "screamo grindcore deathcore metalcore mathcore djent breakcore hyperpop phonk shoegaze slowcore "  # noqa: SIM905
+    "sadcore nightcore darkwave chillwave vaporwave synthwave krautrock zydeco cumbia bachata reggaeton "
+    "dembow moombahton amapiano kuduro dancehall bhangra qawwali rebetiko schlager klezmer mariachi "
+    "corridos grunge emocore chiptune eurodance eurobeat italo dubstep riddim jungle drill grime".split()
 )
 _INFLECTIONS = ("s", "es", "y", "ed", "er", "ing", "ly")
 _WORD = re.compile(rf"(?<![\w'-])[a-z][a-z]{{{MIN_LENGTH - 1},}}(?![\w'-])")
@@ -100,7 +109,7 @@ class SpellFixer:
         self._correct = lru_cache(maxsize=4096)(self._correction)
 
     def _known(self, word: str) -> bool:
-        return word in self._english or word in self._vocabulary or word in FOREIGN
+        return word in self._english or word in self._vocabulary or word in FOREIGN or word in GENRE_WORDS
 
     def _inflected(self, word: str) -> bool:
         """"cheesy", "synthy", "banjos": a known stem plus an ending, not a typo."""

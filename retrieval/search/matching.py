@@ -85,6 +85,24 @@ INSTRUMENT_NOUNS = frozenset(
     )
 )
 
+# Modifiers that name opposite kinds of one thing: avoiding "fast tempo" keeps "slow tempo", avoiding
+# "male vocals" keeps "female vocal", however close their embeddings are.
+OPPOSED_WORDS: dict[str, frozenset[str]] = {
+    a: frozenset(b)
+    for a, b in {
+        "fast": ("slow", "mid", "downtempo"), "slow": ("fast", "mid", "uptempo"), "mid": ("fast", "slow"),
+        "male": ("female",), "female": ("male",), "acoustic": ("electric", "electronic"),
+        "electric": ("acoustic",), "major": ("minor",), "minor": ("major",), "high": ("low",),
+        "low": ("high",), "happy": ("sad",), "sad": ("happy",), "loud": ("soft", "quiet"),
+        "soft": ("loud", "hard"), "light": ("heavy", "dark"), "heavy": ("light",),
+    }.items()
+}
+
+
+def _opposed(term: tuple[str, ...], desc: tuple[str, ...]) -> bool:
+    """Does ``desc`` name the opposite kind of what ``term`` names ("slow tempo" for "fast tempo")?"""
+    return any(w not in desc and OPPOSED_WORDS.get(w, frozenset()) & set(desc) for w in term)
+
 
 def similarity_stats(vectors: np.ndarray, sample: int = 1500, seed: int = 0) -> tuple[float, float]:
     """Mean and standard deviation of the cosine between distinct pairs of (up to ``sample``) vectors.
@@ -232,8 +250,11 @@ class DescriptorMatcher:
         head = stems(term)[-1:] if stems(term) else ()
         joined = "".join(stems(term))  # "autotune" is "auto-tune"
         hit = np.zeros(len(self.descriptors), dtype=bool)
+        term_stems = stems(term)
         for i in np.flatnonzero(~self._negated):
             desc = self._stems[i]
+            if _opposed(term_stems, desc):
+                continue
             same = bool(joined) and "".join(desc) == joined
             lexical = same or any(_rules_out(desc, w, allowed) for w in words)
             close = sims[i] >= self.avoid_strict or (  # a close paraphrase ("synthesizers" for "synth")

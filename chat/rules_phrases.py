@@ -1,0 +1,74 @@
+"""Phrase rewrites the rules apply to a turn before parsing it: one wording for each idea.
+
+Listeners say the same thing many ways: "the piano's wrong", "a party track is the opposite of what i
+want" and "the sad stuff is bumming me out" all mean "no X"; "no swearing" and "no cursing" mean the
+same descriptor; "80s" is "1980s". ``rewrite`` maps these to the few forms ``chat.rules_condenser``
+parses. Out of scope: clause parsing and the word lists (``chat.rules_vocab``), other languages
+(``chat.rules_foreign``).
+
+Example:
+    >>> rewrite("no wait, the piano's wrong - synth strings, late 80s")
+    ', no piano - synth strings, late 1980s'
+    >>> rewrite("no rap, trap, drill etc, something upbeat")
+    'no rap or trap or drill, something upbeat'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_X = (
+    r"(?:the |a |an |that |this |all the |any )?"
+    r"((?!(?:and|but|or|so|then|just|i|it|this|that|because|also|though)\b)[a-z_'-]+(?: [a-z_'-]+){0,2}?)"
+)
+_JUDGED = (
+    r"(?:wrong|not right|all wrong|a mistake|off|not working|too much|getting old|wearing thin|"
+    r"bumming me out|getting on my nerves|annoying me|boring me|not doing it(?: for me)?)"
+)
+REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # decades: "80s", "'80s", "80's" -> "1980s" ("in my 30s" is an age, not a decade)
+    (re.compile(r"(?<!\bmy )(?<!\bour )(?<!\btheir )(?<![\w'])'?([2-9])0'?s\b"), r"19\g<1>0s"),
+    (re.compile(r"(?<![\w'])'?00'?s\b"), "2000s"),
+    # self-corrections: "no wait," "hmm wait" are interjections, not a ban on "wait"
+    (re.compile(r"(?:^|(?<=[,.;!?…]))\s*(?:(?:no+|oh|hmm+|um+|uh+)[, ]+)?wait\b[,!.]*"), " , "),
+    (re.compile(r"\b(?:on reflection|on second thoughts?|come to think of it|thinking about it)\b,?"),
+     " , "),
+    (re.compile(r"\bslow (?:it |things |this |that )?(?:way |right |all the way )?down\b"), "slow"),
+    (re.compile(r"\bspeed (?:it |things |this |that )?up\b"), "fast"),
+    (re.compile(r"\bdon'?t forget (?:the |some |a |an )?"), "with "),
+    # judgements that mean "no X"
+    (re.compile(rf"\b{_X}(?:'s| is| are| was| feels| sounds)(?: (?:stuff|part|bit|thing))? {_JUDGED}"),
+     r"no \1"),
+    (re.compile(rf"\b{_X} (?:stuff |part |bit |thing )?(?:is|are|was) {_JUDGED}"), r"no \1"),
+    (re.compile(rf"\b{_X} (?:doesn'?t|does not|don'?t|do not) (?:fit|work)(?: (?:here|for me|at all))?\b"),
+     r"no \1"),
+    (re.compile(rf"\b{_X} (?:track |song |vibe )?(?:is|are|would be) the opposite of what i "
+                r"(?:want|need|am after|am looking for)"),
+     r"no \1"),
+    (re.compile(rf"\b{_X} (?:ruins?|kills?|spoils?) (?:it|them|everything|the mood|the vibe)\b"), r"no \1"),
+    (re.compile(r"\bi (?:said|asked for|mentioned|wanted) ([a-z_' -]{2,40}?),? but\b"), r"no \1, but"),
+    # a negated list that ends in "etc": every item is negated
+    (re.compile(r"\b(no|without|not) ((?:[a-z_'-]+(?: [a-z_'-]+)?, )+[a-z_'-]+(?: [a-z_'-]+)?),? etc\b\.?"),
+     lambda m: f"{m[1]} {m[2].replace(', ', ' or ')}"),
+    (re.compile(r"\b(?:(?:doesn'?t|does not|don'?t|do not) (?:have|contain|include|use)|that has no|"
+                r"with zero)\b"),
+     " without "),
+    # one wording per descriptor
+    (re.compile(r"\b(fe)?male (?:vocalists?|singers?|voices?|singing|vocal)\b"), r"\1male vocals"),
+    (re.compile(r"\bprog(?:ressive)?(?: rock)?\b(?! (?:metal|house|trance))"), "progressive rock"),
+    (re.compile(r"\b(?:cursing|swearing|swear ?words|curse ?words|cuss(?:ing)?|profanity|bad words|"
+                r"explicit(?: lyrics| content| stuff)?)\b"), "explicit lyrics"),
+    (re.compile(r"\bgrowl(?:ing|s|ed)?(?: vocals?)?\b"), "growled vocals"),
+    (re.compile(r"\bballad-?y\b"), "ballad"),
+    (re.compile(r"\bpoppy\b"), "pop"),
+    (re.compile(r"\bhappy-go-lucky\b"), "happy"),
+    (re.compile(r"\blo ?fi\b"), "lo-fi"),
+)
+
+
+def rewrite(text: str) -> str:
+    """``text`` (lowercase) with every rewrite applied in order."""
+    for pattern, replacement in REWRITES:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
