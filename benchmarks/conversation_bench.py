@@ -102,11 +102,12 @@ def _rate(hits: list[bool]) -> float | None:
 def one_turn(engine: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Rejected avoided, wanted avoided, wanted kept; per family."""
     by_family: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
-    times, backends = [], defaultdict(int)
+    times, parse, backends = [], [], defaultdict(int)
     for row in rows:
         started = time.perf_counter()
         turn = engine.respond(row["text"], [])
         times.append((time.perf_counter() - started) * 1000)
+        parse.append(turn.timings_ms.get("condense", 0.0))  # references, typo repair and the parser
         state = turn.condensed
         avoid = list(state.avoid) if state else []
         kept = [state.request, *state.include] if state else []
@@ -120,7 +121,8 @@ def one_turn(engine: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     table = {
         f: {k: _rate(v) for k, v in m.items()} | {"n": len(m["empty_answer"])} for f, m in by_family.items()
     }
-    return {"families": table, "turn_ms_p50": round(statistics.median(times), 1), "backends": dict(backends)}
+    return {"families": table, "turn_ms_p50": round(statistics.median(times), 1),
+            "parse_ms_p50": round(statistics.median(parse), 2), "backends": dict(backends)}
 
 
 def _carries(song: Any, label: str) -> bool:

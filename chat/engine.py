@@ -157,33 +157,42 @@ class ChatEngine:
         except StateError as exc:
             reply = f"I could not read the dialog state you sent: {exc}"
             return TurnResult(reply, notices=[str(exc)], ok=False)
-        cut: list[str] = []
-        if previous is not None:
-            said_so_far = previous.as_message()
-            past = [{"role": "user", "content": said_so_far}] if said_so_far else []
-        else:
-            past, cut = self.bound_history(history if isinstance(history, list) else [])
-        notices += cut
-        shown = previous.shown if previous is not None else _last_shown(past)
-        text, positions = resolve_ordinals(text, shown)
-        notices += positions
+        past, cut = self._so_far(previous, history)
+        text, positions = resolve_ordinals(text, previous.shown if previous else _last_shown(past))
+        notices += cut + positions
         said = [text] if previous is not None else [*user_turns(past), text]
         if looks_like_injection(text):
             notices.append(INJECTION_ONLY)
-        dialog = [*past, {"role": "user", "content": text}]
-        timings: dict[str, float] = {}
-        refs, dialog = self._take_references(dialog)
+        refs, dialog = self._take_references([*past, {"role": "user", "content": text}])
         notices += refs.notices if refs else []
         dialog, spelled = fix_dialog(self._spell_fixer(), dialog)
         notices += spelled
         condensed, failed = self._condense(dialog, refs, notices)
         if condensed is None:
             return failed
-        timings["condense"] = _ms(started)
+        timings = {"condense": _ms(started)}
         notices += [n for n in condensed.notices if n not in notices]
         new_state = state_from_turn(
             condensed, refs.references if refs else [], refs.seeds if refs else [], said, previous
         )
+        turn = self._search_and_render(condensed, refs, notices, timings)
+        if turn.result is not None:
+            new_state.shown = [f"{s.song.title} by {s.song.artist}" if s.song.artist else s.song.title
+                               for s in turn.result.songs[: self.config.k]][:MAX_SHOWN]
+            turn.state = new_state
+        timings["total"] = _ms(started)
+        return turn
+
+    def _so_far(self, previous: DialogState | None, history: Any) -> tuple[list[dict[str, str]], list[str]]:
+        """What the dialog said before this turn: the state as one message, or the bounded history."""
+        if previous is not None:
+            said_so_far = previous.as_message()
+            return ([{"role": "user", "content": said_so_far}] if said_so_far else []), []
+        return self.bound_history(history if isinstance(history, list) else [])
+
+    def _search_and_render(self, condensed: CondensedRequest, refs: ReferenceOutcome | None,
+                           notices: list[str], timings: dict[str, float]) -> TurnResult:
+        """Search for ``condensed`` and write the reply; search errors become messages."""
         t0 = time.perf_counter()
         left_out = refs.left_out_artists if refs else []
         encode_ms: list[float] = []
@@ -206,12 +215,7 @@ class ChatEngine:
         t0 = time.perf_counter()
         reply = reply_markdown(result, condensed, notices, k=self.config.k)
         timings["render"] = _ms(t0)
-        new_state.shown = [f"{s.song.title} by {s.song.artist}" if s.song.artist else s.song.title
-                           for s in result.songs[: self.config.k]][:MAX_SHOWN]
-        timings["total"] = _ms(started)
-        return TurnResult(
-            reply, condensed, result, notices, timings, references=reference_dicts(refs), state=new_state
-        )
+        return TurnResult(reply, condensed, result, notices, timings, references=reference_dicts(refs))
 
     def _search(self, condensed: CondensedRequest, left_out: list[str], notices: list[str],
                 encode_ms: list[float]) -> SearchResult:

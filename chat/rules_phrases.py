@@ -20,12 +20,25 @@ from collections.abc import Callable
 
 _X = (
     r"(?:the |a |an |that |this |all the |any )?"
-    r"((?!(?:and|but|or|so|then|just|i|it|this|that|because|also|though)\b)[a-z_'-]+(?: [a-z_'-]+){0,2}?)"
+    r"((?!(?:and|but|or|so|then|just|i|it|this|that|because|also|though|which|who|what|there|they|we|you|"
+    r"everything|anything)\b)[a-z_'-]+(?: [a-z_'-]+){0,2}?)"
 )
 _JUDGED = (
     r"(?:wrong|not right|all wrong|a mistake|off|not working|too much|getting old|wearing thin|"
-    r"bumming me out|getting on my nerves|annoying me|boring me|not doing it(?: for me)?)"
+    r"bumming me out|getting on my nerves|annoying me|boring me|not doing it(?: for me)?|"
+    r"like noise(?: to me)?|noise to me|awful|terrible|unbearable|grating|cringe|cringey|too cutesy)"
 )
+_ADVERB = r"(?: just| really| honestly| kind of| always)?"
+_LEADING = re.compile(
+    r"^(?:(?:they|it|are|is|either|or|and|but|those|these|that|the|a|an|some|of|with|like|more|whatever|"
+    r"gives?|giving|keeps?|me|us|all|my|our|mostly|just|only)\s+)+"
+)
+
+
+def _ban(match: re.Match[str]) -> str:
+    """ ", no X," for the phrase before "which ...", without its leading function words."""
+    phrase = _LEADING.sub("", " ".join(match[1].split()[-4:]))
+    return f", no {phrase}," if phrase else match[0]
 REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     # decades: "80s", "'80s", "80's" -> "1980s" ("in my 30s" is an age, not a decade)
     (re.compile(r"(?<!\bmy )(?<!\bour )(?<!\btheir )(?<![\w'])'?([2-9])0'?s\b"), r"19\g<1>0s"),
@@ -38,8 +51,17 @@ REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     (re.compile(r"\bspeed (?:it |things |this |that )?up\b"), "fast"),
     (re.compile(r"\bdon'?t forget (?:the |some |a |an )?"), "with "),
     # judgements that mean "no X"
-    (re.compile(rf"\b{_X}(?:'s| is| are| was| feels| sounds)(?: (?:stuff|part|bit|thing))? {_JUDGED}"),
-     r"no \1"),
+    (re.compile(rf"\b{_X}{_ADVERB}(?:'s| is| are| was| feels| sounds)(?: (?:stuff|part|bit|thing))? "
+                rf"{_JUDGED}"), r"no \1"),
+    # "lo-fi beats, which put me to sleep", "stomp anthems, which is the opposite"
+    (re.compile(r"\b([a-z][a-z_' -]{2,40}?),? which (?:puts?|put) me to sleep"), _ban),
+    (re.compile(r"\b([a-z][a-z_' -]{2,40}?),? which (?:is|are) (?:the opposite|not what i (?:want|need)|"
+                r"not it|wrong|too [a-z-]+)"), _ban),
+    # "too sleepy (bedroom pop, lofi)": the examples in brackets are what is too much
+    (re.compile(r"\btoo [a-z-]+ \(([^()]{2,60})\)"),
+     lambda m: ", no " + re.sub(r"\s*,\s*", " or ", _LEADING.sub("", m[1])) + ","),
+    (re.compile(r"\bwhat (?:i|we) (?:don'?t|do not|dont) (?:like|want|need) is\b"), "no"),
+    (re.compile(r"\b(?:i am |we are |am )?not ready for\b"), "no"),
     (re.compile(rf"\b{_X} (?:stuff |part |bit |thing )?(?:is|are|was) {_JUDGED}"), r"no \1"),
     (re.compile(rf"\b{_X} (?:doesn'?t|does not|don'?t|do not) (?:fit|work)(?: (?:here|for me|at all))?\b"),
      r"no \1"),

@@ -246,7 +246,7 @@ TRAILING = re.compile(
     r"as well|also|anymore|any more|of (?:it|that)|in the mix|on it|ones?|songs?|music|tracks?|"
     r"if possible|if you can|if poss|por favor|bitte|obviously|lol|haha|i guess|tho|though|ideally|"
     r"anywhere|on this one|this time|on (?:this|these|those|them)|here|for now|alsjeblieft|svp|"
-    r"per favore|honestly|tbh|really|part|bit|side|element|thing|vibes?))+\s*$"
+    r"per favore|honestly|tbh|really|part|bit|side|element|thing|vibes?|yet|right now|for a while))+\s*$"
 )
 # A reason after a negated term is not part of it ("no lyrics because they start singing along").
 SUBORDINATE = re.compile(

@@ -143,16 +143,21 @@ def _request_pair(source: str, row: dict[str, Any], track: list[dict], rng: rand
     return _pair(query, src["descriptors"], "request", row["ytid"])
 
 
-def jamendo_pairs(path: Path, n: int, rng: random.Random) -> list[dict]:
-    """Requests built from MTG-Jamendo train-split tag sets, each tag read as the served catalog reads it
+def jamendo_train_tags(path: Path) -> dict[str, list[str]]:
+    """track id -> tags of every MTG-Jamendo *train* track, each read as the served catalog reads it
     (``jamendo_descriptor``: "genre---punkrock" -> "punk rock", "instrument---voice" -> "vocals")."""
-    candidates = []
+    out = {}
     with _require(path).open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             raw = (row.get("tags") or "").split(",")
-            tags = list(dict.fromkeys(jamendo_descriptor(t) for t in raw if t.strip()))
-            if row.get("split") == "train" and len(tags) >= 2:
-                candidates.append((row["track_id"], tags))
+            if row.get("split") == "train":
+                out[row["track_id"]] = list(dict.fromkeys(jamendo_descriptor(t) for t in raw if t.strip()))
+    return out
+
+
+def jamendo_pairs(path: Path, n: int, rng: random.Random) -> list[dict]:
+    """Template requests naming up to two tags of MTG-Jamendo train-split tag sets."""
+    candidates = [(track, tags) for track, tags in jamendo_train_tags(path).items() if len(tags) >= 2]
     pairs = []
     for track_id, tags in rng.sample(candidates, min(n, len(candidates))):
         pairs.append(_pair(templates.set_request(tags, rng, max_mentioned=2), tags, "jamendo", track_id))
@@ -164,9 +169,12 @@ def llm_rows_path(name: str) -> Path:
     return path if path.is_absolute() else Path(__file__).resolve().parents[1] / path
 
 
-def llm_pairs(path: Path, train: list[dict[str, Any]]) -> list[dict]:
+def llm_pairs(
+    path: Path, train: list[dict[str, Any]], jamendo: dict[str, list[str]] | None = None
+) -> list[dict]:
     """Pairs from LLM-written rows: a MusicCaps request with its track's aspects (train tracks only), a
-    Jamendo description with the tag set it was written from."""
+    Jamendo description with its train track's tag set (from ``jamendo``; rows of older files carry it
+    as ``source``)."""
     aspects = {r["ytid"]: r["aspects"] for r in train}
     pairs = []
     for line in _require(path).read_text(encoding="utf-8").splitlines():
@@ -179,7 +187,9 @@ def llm_pairs(path: Path, train: list[dict[str, Any]]) -> list[dict]:
             ytid = key.rsplit(":", 1)[-1]
             pairs.append(_pair(text, aspects[ytid], "llm_request", ytid))
         elif kind == "jamendo_description":
-            tags = [t.strip() for t in str(row.get("source", "")).split(",") if t.strip()]
+            tags = (jamendo or {}).get(key.rsplit(":", 1)[-1]) or [
+                t.strip() for t in str(row.get("source", "")).split(",") if t.strip()
+            ]
             if tags:
                 pairs.append(_pair(text, tags, "llm_jamendo", key.rsplit(":", 1)[-1]))
     return pairs
@@ -222,7 +232,8 @@ def build_data(cfg: DataConfig, run_dir: Path, data_dir: Path) -> dict[str, int]
     if cfg.jamendo and cfg.jamendo_queries:
         pairs += jamendo_pairs(_resolve(data_dir, cfg.jamendo), cfg.jamendo_queries, rng)
     if cfg.llm_rows:
-        pairs += llm_pairs(llm_rows_path(cfg.llm_rows), train)
+        tags = jamendo_train_tags(_resolve(data_dir, cfg.jamendo)) if cfg.jamendo else None
+        pairs += llm_pairs(llm_rows_path(cfg.llm_rows), train, tags)
     if cfg.msd_vocab and cfg.msd_queries:
         mc = [p for p in pairs if p["kind"] == "sentence"]
         pairs += msd_pairs(_resolve(data_dir, cfg.msd_vocab), mc, cfg.msd_queries, rng)

@@ -1,6 +1,6 @@
 """Requests and descriptions written by the packaged LLM, for training (issue 13, items 2 and 3).
 
-Two kinds of rows, each from the *train* split only:
+Two kinds of training rows, each from the *train* split only:
 
 - ``mc_request``: a MusicCaps train caption rewritten as the request a listener would type (the
   paper's MC_reco recipe, with the packaged Qwen 0.5B instead of Llama-3-8B);
@@ -8,10 +8,14 @@ Two kinds of rows, each from the *train* split only:
   set alone (LP-MusicCaps' recipe), so a model learns to map how people describe music onto that
   vocabulary.
 
+A third kind, ``jamendo_dev``, writes dev *queries* from MTG-Jamendo *validation* tracks with another
+prompt and other examples (``benchmarks/jamendo_dev.py`` reads them); never train on it.
+
 The model runs out of process (``chat.llm_server.LlamaServer``, one thread by default so other work
 can go on). The script is **resumable**: it appends one JSON line per row to ``--out`` and skips the
 keys already there, in a fixed seeded order, so any prefix is a random sample and a rerun continues.
-Each row records its source text or tags, the model's sha256 prefix and the sampling seed.
+Each row records the sha256 prefix of its source text or tags (not the text: that stays in the dataset),
+the model's sha256 prefix and the sampling seed.
 
     python -m training.generate_requests --data ../shared/data --out training/generated/llm_rows.jsonl \\
         --kinds mc_request,jamendo_description --limit 6000
@@ -58,7 +62,25 @@ PROMPTS = {
              "an upbeat, happy rock song with driving drums and guitar"),
         ),
     ),
+    # dev queries (validation split): another prompt and other examples than the training rows', so
+    # the dev set does not reward learning one prompt's habits
+    "jamendo_dev": (
+        "You are a listener telling a friend about a song you heard; its tags are given. Describe how it "
+        "sounds in one casual sentence, in your own words, naming at most two of the tags. Reply with the "
+        "sentence only.",
+        (
+            ("classical, piano, sad, melancholic, film",
+             "a slow, lonely piano piece that sounds like an old movie, it made me a bit sad"),
+            ("hip hop, beat, bass, dark, drum machine",
+             "moody beat with a deep rumbling bass under it, kind of menacing"),
+        ),
+    ),
 }
+
+
+# Share of an answer's content words that must come from its source. Dev descriptions are asked to
+# describe the sound in their own words, naming at most two tags, so less of them is the tags' wording.
+GROUNDING = {"jamendo_dev": 0.3}
 
 
 def musiccaps_items(data_dir: Path) -> Iterator[tuple[str, str]]:
@@ -70,14 +92,15 @@ def musiccaps_items(data_dir: Path) -> Iterator[tuple[str, str]]:
                 yield f"mc:{row['ytid']}", caption
 
 
-def jamendo_items(data_dir: Path) -> Iterator[tuple[str, str]]:
-    """(key, "tag, tag, ...") for every MTG-Jamendo *train* track with 3+ tags, tags normalised as served."""
+def jamendo_items(data_dir: Path, split: str = "train") -> Iterator[tuple[str, str]]:
+    """(key, "tag, tag, ...") for every MTG-Jamendo track of ``split`` with 3+ tags, tags normalised
+    as served."""
     from retrieval.catalog.dataset_readers import jamendo_descriptor
 
     with (data_dir / "jamendo" / "tracks.tsv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             tags = [jamendo_descriptor(t) for t in (row.get("tags") or "").split(",") if t.strip()]
-            if row.get("split") == "train" and len(tags) >= 3:
+            if row.get("split") == split and len(tags) >= 3:
                 yield f"jamendo:{row['track_id']}", ", ".join(dict.fromkeys(tags))
 
 
@@ -177,7 +200,11 @@ def _client(args: argparse.Namespace) -> tuple[Any, Any, str]:
 def generate(args: argparse.Namespace) -> dict[str, int]:
     """Append rows to ``args.out`` until ``args.limit`` rows (all kinds together) are there."""
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
-    readers = {"mc_request": musiccaps_items, "jamendo_description": jamendo_items}
+    readers = {
+        "mc_request": musiccaps_items,
+        "jamendo_description": jamendo_items,
+        "jamendo_dev": lambda data: jamendo_items(data, split="validation"),  # dev queries only
+    }
     per_kind: list[list[tuple[str, str, str]]] = []
     for kind in kinds:
         if kind not in readers:
@@ -222,10 +249,13 @@ def _one(client: Any, kind: str, key: str, text: str, model_id: str, seed: int) 
         logger.warning("%s: %s", key, exc)
         return None
     answer = clean_answer(out.choices[0].message.content or "", text)
-    if not answer or not grounded(answer, text) or copied_examples(answer, text, kind):
+    share = GROUNDING.get(kind, 0.6)
+    if not answer or not grounded(answer, text, share) or copied_examples(answer, text, kind):
         return None
-    return {"key": f"{kind}:{key}", "kind": kind, "source": text, "text": answer, "model": model_id,
-            "seed": item_seed}
+    # the source text is not copied (it is the dataset's): its hash says which text the row was made from
+    source_sha = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return {"key": f"{kind}:{key}", "kind": kind, "source_sha256": source_sha, "text": answer,
+            "model": model_id, "seed": item_seed}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -92,22 +92,33 @@ def load_config(path: str | Path) -> PipelineConfig:
     return PipelineConfig(**kwargs)
 
 
+def data_inputs(cfg: PipelineConfig) -> list[str]:
+    """Every file the data stage reads (MusicCaps, MTG-Jamendo, MSD vocabulary, generated rows), so a
+    changed one reruns it; files that are not there are left out (the stage says what it skipped)."""
+    from training.data import llm_rows_path
+
+    data_dir = cfg.resolved_data_dir()
+    files = [cfg.musiccaps_csv()]
+    for extra in (cfg.data.jamendo, cfg.data.msd_vocab):
+        if extra:
+            files.append(Path(extra) if Path(extra).is_absolute() else data_dir / extra)
+    if cfg.data.llm_rows:
+        files.append(llm_rows_path(cfg.data.llm_rows))
+    return [str(f.resolve()) for f in files if f.is_file()]
+
+
 def _stage_plan(cfg: PipelineConfig, run_dir: Path) -> dict[str, tuple[Any, list[str], list[str], Callable]]:
     from training import data, evaluate, negatives, pseudo_labels, student, teacher
     from training.devsets import build_dev_sets
 
     data_dir = cfg.resolved_data_dir()
-    data_files = [str(cfg.musiccaps_csv())]
-    for extra in (cfg.data.jamendo, cfg.data.msd_vocab):
-        if extra:
-            data_files.append(str(Path(extra) if Path(extra).is_absolute() else data_dir / extra))
 
     def run_student() -> Any:
         dev = build_dev_sets(cfg.musiccaps_csv(), run_dir / "dev", ("sentence-seed0",))
         return student.train_student(cfg.student, run_dir, dev["sentence-seed0"])
 
     return {
-        "data": (cfg.data, [], ["pairs.jsonl", "corpus.jsonl"],
+        "data": (cfg.data, data_inputs(cfg), ["pairs.jsonl", "corpus.jsonl"],
                  lambda: data.build_data(cfg.data, run_dir, data_dir)),
         "teacher": (cfg.teacher, ["pairs.jsonl"], ["teacher"],
                     lambda: teacher.train_teacher(cfg.teacher, run_dir)),
@@ -135,12 +146,10 @@ def run_pipeline(cfg: PipelineConfig, run_dir: Path, stages: Sequence[str] | Non
     run_dir.mkdir(parents=True, exist_ok=True)
     plan = _stage_plan(cfg, run_dir)
     manifest = Manifest.load(run_dir)
-    data_inputs = [str(cfg.musiccaps_csv())]
     for name in STAGES:
         if name not in stages:
             continue
         stage_cfg, inputs, outputs, func = plan[name]
-        inputs = data_inputs if name == "data" else inputs
         extra = {"data_dir": str(cfg.resolved_data_dir())} if name == "data" else {}
         digest = config_hash(asdict(stage_cfg) | extra)
         if not force and manifest.is_fresh(name, digest, inputs, outputs):

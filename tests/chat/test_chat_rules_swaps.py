@@ -67,6 +67,11 @@ def test_less_x_more_y_bans_x_only_when_it_was_asked_for() -> None:
         ("piano only, no lyrics because my kids sing along", "vocals"),
         ("rock, but the prog stuff is getting old", "progressive rock"),
         ("a summer playlist, no reggaeton, dembow, moombahton etc", "moombahton"),
+        ("mellow stuff, though ambient just sounds like noise to me", "ambient"),
+        ("my playlists are all sad indie, which puts me to sleep", "sad indie"),
+        ("warm soul, everything new is too glossy (trap, hyperpop)", "hyperpop"),
+        ("something upbeat, what i don't want is disco", "disco"),
+        ("easy jazz, i am not ready for bebop yet", "bebop"),
     ],
 )
 def test_ban_wordings(text: str, avoided: str) -> None:

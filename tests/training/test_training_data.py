@@ -115,7 +115,7 @@ def test_jamendo_tags_read_as_served_and_llm_rows_skip_dev_tracks(tmp_path: Path
     llm = tmp_path / "llm.jsonl"
     rows = [{"key": f"mc_request:mc:{i}", "kind": "mc_request", "text": f"a request for {i}"} for i in ids]
     rows.append({"key": "jamendo_description:jamendo:track_0000001", "kind": "jamendo_description",
-                 "source": "punk rock, vocals, happy", "text": "happy punk rock with singing"})
+                 "text": "happy punk rock with singing"})  # its tags come from tracks.tsv
     llm.write_text("\n".join(json.dumps(r) for r in rows) + "\n{\"cut by a kill\n")
     cfg = DataConfig(jamendo="jamendo/tracks.tsv", msd_vocab=None, min_tracks=10, llm_rows=str(llm))
     counts = build_data(cfg, tmp_path / "run", tmp_path)

@@ -12,7 +12,14 @@ from training_fixtures import write_captions
 from training.data import DataConfig
 from training.evaluate import EvaluateConfig
 from training.negatives import NegativesConfig
-from training.pipeline import STAGES, PipelineConfig, TrainingConfigError, load_config, run_pipeline
+from training.pipeline import (
+    STAGES,
+    PipelineConfig,
+    TrainingConfigError,
+    data_inputs,
+    load_config,
+    run_pipeline,
+)
 from training.ship import ShipError, checkpoint_note, choose_checkpoint, ship_model
 from training.student import StudentConfig
 from training.teacher import TeacherConfig
@@ -103,3 +110,24 @@ def test_choose_checkpoint_ships_the_better_dense_model() -> None:
     assert "`student_warmup` — dense dev R@10 sentence 0.840 / request 0.880" in note
     with pytest.raises(ShipError, match="expected auto, student, warmup"):
         choose_checkpoint(summary, "best")
+
+
+def test_the_data_stage_hashes_every_file_it_reads(tmp_path: Path, tiny_model_path: Path) -> None:
+    """A changed Jamendo TSV, MSD vocabulary or generated-rows file reruns the data stage (issue 13)."""
+    data_dir = tmp_path / "data"
+    (data_dir / "musiccaps").mkdir(parents=True)
+    write_captions(data_dir / "musiccaps" / "musiccaps_train.csv", n_train=15, n_dev=5)
+    rows = tmp_path / "llm_rows.jsonl"
+    rows.write_text("")
+    cfg = _tiny_config(data_dir, tiny_model_path)
+    cfg = replace(cfg, data=replace(cfg.data, llm_rows=str(rows)))
+    names = {Path(p).name for p in data_inputs(cfg)}
+    assert names == {"musiccaps_train.csv", "tracks.tsv", "msd_ecals_tags.json", "llm_rows.jsonl"}
+    run = tmp_path / "run"
+    first = run_pipeline(cfg, run, stages=["data"])["data"]
+    assert run_pipeline(cfg, run, stages=["data"])["data"] == first  # unchanged: skipped
+    (data_dir / "jamendo" / "tracks.tsv").write_text(
+        "track_id\tsplit\ttags\ntrack_9\ttrain\tgenre---pop,mood/theme---sad\n"
+    )
+    again = run_pipeline(cfg, run, stages=["data"])["data"]
+    assert again["inputs"] != first["inputs"] and again["result"]["jamendo"] == 1

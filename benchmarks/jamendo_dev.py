@@ -1,0 +1,119 @@
+"""The MTG-Jamendo dev benchmark: descriptions of *validation* tracks -> the track's tag set (issue 13).
+
+Queries are descriptions of MTG-Jamendo validation-split tracks: ones the packaged LLM wrote from the
+tags alone with a dev-only prompt (``jamendo_validation_llm.jsonl``, ``python -m
+training.generate_requests --kinds jamendo_dev``) and ones written by hand in a listener's words
+(``jamendo_validation_human.jsonl``). The corpus is every distinct tag set of the validation split
+(tags read as the served catalog reads them, ``jamendo_descriptor``); a query's one relevant document
+is its track's set. Training never sees the validation split (``training.data`` reads train tracks).
+
+    .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev              # build the folders
+    .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev --evaluate   # and score them
+
+Writes ``OUT/jamendo-llm`` and ``OUT/jamendo-human`` (BEIR layout: ``cratedigger evaluate`` reads them).
+Out of scope: the test split (held out), training data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+DEVSETS = Path(__file__).parent / "devsets"
+SOURCES = {"jamendo-llm": "jamendo_validation_llm.jsonl", "jamendo-human": "jamendo_validation_human.jsonl"}
+
+
+def validation_sets(tsv: Path) -> dict[str, str]:
+    """track id -> its tag set as text ("rock, happy, guitar"), for validation tracks with 1+ tags."""
+    from retrieval.catalog.dataset_readers import jamendo_descriptor
+
+    out = {}
+    with tsv.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            tags = [jamendo_descriptor(t) for t in (row.get("tags") or "").split(",") if t.strip()]
+            if row.get("split") == "validation" and tags:
+                out[row["track_id"]] = ", ".join(dict.fromkeys(tags))
+    return out
+
+
+def _doc_id(text: str) -> str:
+    return "j" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _queries(path: Path) -> list[tuple[str, str]]:
+    """(track id, description) from an LLM-written (``key``) or hand-written (``track_id``) file."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            track = row.get("track_id") or row["key"].rsplit(":", 1)[-1]
+            rows.append((track, row["text"]))
+    return rows
+
+
+def build(tsv: Path, out: Path) -> dict[str, dict[str, int]]:
+    """Write one BEIR folder per query source; returns counts per folder."""
+    sets = validation_sets(tsv)
+    corpus = sorted(set(sets.values()))
+    stats = {}
+    for name, file in SOURCES.items():
+        if not (DEVSETS / file).is_file():
+            continue
+        folder = out / name
+        (folder / "qrels").mkdir(parents=True, exist_ok=True)
+        with (folder / "corpus.jsonl").open("w", encoding="utf-8") as handle:
+            for text in corpus:
+                handle.write(json.dumps({"_id": _doc_id(text), "text": text}) + "\n")
+        queries = [(t, q) for t, q in _queries(DEVSETS / file) if t in sets]
+        with (folder / "queries.jsonl").open("w", encoding="utf-8") as qh, \
+                (folder / "qrels" / "test.tsv").open("w", encoding="utf-8") as rh:
+            rh.write("query-id\tcorpus-id\tscore\n")
+            for n, (track, text) in enumerate(queries):
+                qh.write(json.dumps({"_id": f"q{n}", "text": text, "track_id": track}) + "\n")
+                rh.write(f"q{n}\t{_doc_id(sets[track])}\t1\n")
+        stats[name] = {"queries": len(queries), "documents": len(corpus)}
+    return stats
+
+
+def evaluate(out: Path, names: list[str], model: str | None = None) -> dict[str, dict[str, Any]]:
+    """Recall@10 and MRR@10 of every retriever on each folder (``model``: the dense model, default the
+    shipped one)."""
+    from retrieval.evaluation.evaluate import evaluate_retriever, load_beir
+    from retrieval.paths import state_dir
+    from retrieval.retrievers import build_retriever
+
+    cache = str(state_dir() / "embeddings")
+    kinds = {"tfidf": ("tfidf", {}), "bm25": ("bm25", {}),
+             "dense:minilm": ("dense", {"model": "minilm", "cache_dir": cache}),
+             "dense": ("dense", {"model": model, "cache_dir": cache}),
+             "hybrid": ("hybrid", {"model": model, "cache_dir": cache})}
+    table: dict[str, dict[str, Any]] = {}
+    for name in names:
+        data = load_beir(out / name)
+        for label, (kind, kw) in kinds.items():
+            result = evaluate_retriever(build_retriever(kind, **kw), data)
+            table.setdefault(label, {})[name] = {
+                "recall@10": round(100 * result["recall@10"], 1), "mrr@10": round(100 * result["mrr@10"], 1)
+            }
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--evaluate", action="store_true", help="score every retriever on the folders")
+    parser.add_argument("--model", default=None, help="dense model (default: the shipped one)")
+    args = parser.parse_args()
+    stats = build(args.data / "jamendo" / "tracks.tsv", args.out)
+    print(json.dumps(stats))
+    if args.evaluate:
+        print(json.dumps(evaluate(args.out, list(stats), args.model), indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""benchmarks/jamendo_dev.py: validation tag sets as the corpus, one relevant set per description."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.evaluation.evaluate import evaluate_retriever, load_beir
+from retrieval.retrievers import build_retriever
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "jamendo_dev.py"
+_spec = importlib.util.spec_from_file_location("jamendo_dev", _PATH)
+assert _spec and _spec.loader
+jamendo_dev = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(jamendo_dev)
+
+TSV = (
+    "track_id\tsplit\ttags\n"
+    "track_1\tvalidation\tgenre---punkrock,instrument---voice\n"
+    "track_2\tvalidation\tgenre---jazz,instrument---piano,mood/theme---calm\n"
+    "track_3\tvalidation\tgenre---jazz,instrument---piano,mood/theme---calm\n"  # the same set as track_2
+    "track_4\ttrain\tgenre---ambient\n"
+    "track_5\ttest\tgenre---reggae\n"
+)
+
+
+@pytest.fixture
+def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    devsets = tmp_path / "devsets"
+    devsets.mkdir()
+    (devsets / "jamendo_validation_llm.jsonl").write_text(
+        json.dumps({"key": "jamendo_dev:jamendo:track_1", "text": "loud punk with shouting"}) + "\n"
+        + json.dumps({"key": "jamendo_dev:jamendo:track_4", "text": "a train track: left out"}) + "\n"
+    )
+    (devsets / "jamendo_validation_human.jsonl").write_text(
+        json.dumps({"track_id": "track_3", "text": "calm jazz piano for late nights"}) + "\n"
+    )
+    monkeypatch.setattr(jamendo_dev, "DEVSETS", devsets)
+    (tmp_path / "tracks.tsv").write_text(TSV)
+    stats = jamendo_dev.build(tmp_path / "tracks.tsv", tmp_path / "out")
+    assert stats == {"jamendo-llm": {"queries": 1, "documents": 2},
+                     "jamendo-human": {"queries": 1, "documents": 2}}
+    return tmp_path / "out"
+
+
+def test_the_corpus_is_the_distinct_validation_sets_read_as_served(folders: Path) -> None:
+    data = load_beir(folders / "jamendo-llm")
+    assert sorted(data.doc_texts) == ["jazz, piano, calm", "punk rock, vocals"]  # no train or test sets
+
+
+def test_each_description_has_its_tracks_set_as_the_one_relevant_document(folders: Path) -> None:
+    data = load_beir(folders / "jamendo-human")
+    (relevant,) = data.qrels[data.query_ids[0]]
+    assert data.doc_texts[data.doc_ids.index(relevant)] == "jazz, piano, calm"
+    assert evaluate_retriever(build_retriever("tfidf"), data)["recall@10"] == 1.0
