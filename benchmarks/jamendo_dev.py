@@ -3,14 +3,18 @@
 Queries are descriptions of MTG-Jamendo validation-split tracks: ones the packaged LLM wrote from the
 tags alone with a dev-only prompt (``jamendo_validation_llm.jsonl``, ``python -m
 training.generate_requests --kinds jamendo_dev``) and ones written by hand in a listener's words
-(``jamendo_validation_human.jsonl``). The corpus is every distinct tag set of the validation split
+(``jamendo_validation_human.jsonl``, naming the tags, so easy), and 130 listener descriptions that
+describe the sound rather than name the tags (``jamendo_validation_listener.jsonl``, written by the
+session's agents for tracks drawn with ``random.Random(2026)``, independently of the training
+lexicons). The corpus is every distinct tag set of the validation split
 (tags read as the served catalog reads them, ``jamendo_descriptor``); a query's one relevant document
 is its track's set. Training never sees the validation split (``training.data`` reads train tracks).
 
     .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev              # build the folders
     .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev --evaluate   # and score them
 
-Writes ``OUT/jamendo-llm`` and ``OUT/jamendo-human`` (BEIR layout: ``cratedigger evaluate`` reads them).
+Writes ``OUT/jamendo-llm``, ``OUT/jamendo-human`` and ``OUT/jamendo-listener`` (BEIR layout:
+``cratedigger evaluate`` reads them).
 Out of scope: the test split (held out), training data.
 """
 
@@ -24,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 DEVSETS = Path(__file__).parent / "devsets"
-SOURCES = {"jamendo-llm": "jamendo_validation_llm.jsonl", "jamendo-human": "jamendo_validation_human.jsonl"}
+SOURCES = {"jamendo-llm": "jamendo_validation_llm.jsonl", "jamendo-human": "jamendo_validation_human.jsonl",
+           "jamendo-listener": "jamendo_validation_listener.jsonl"}
 
 
 def validation_sets(tsv: Path) -> dict[str, str]:

@@ -56,3 +56,14 @@ def test_each_description_has_its_tracks_set_as_the_one_relevant_document(folder
     (relevant,) = data.qrels[data.query_ids[0]]
     assert data.doc_texts[data.doc_ids.index(relevant)] == "jazz, piano, calm"
     assert evaluate_retriever(build_retriever("tfidf"), data)["recall@10"] == 1.0
+
+
+@pytest.mark.realdata
+def test_listener_descriptions_are_validation_tracks_that_rarely_name_their_tags(shared_data: Path) -> None:
+    """The listener set describes the sound: most descriptions name at most one of the track's tags."""
+    sets = jamendo_dev.validation_sets(shared_data / "jamendo" / "tracks.tsv")
+    rows = jamendo_dev._queries(jamendo_dev.DEVSETS / "jamendo_validation_listener.jsonl")
+    assert len(rows) == 130 and len({text for _, text in rows}) == 130
+    assert all(track in sets for track, _ in rows)
+    named = [sum(tag in text.lower() for tag in sets[track].split(", ")) for track, text in rows]
+    assert sum(n <= 1 for n in named) >= 0.7 * len(rows)  # substrings: "bass" counts in "basslines"

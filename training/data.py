@@ -7,13 +7,13 @@ Writes ``pairs.jsonl`` (one row per (query, positive set): ``query``, ``positive
 ``request`` (template requests from sets and sentences, see ``training.templates``), ``jamendo``
 (MTG-Jamendo train-split tag sets) and ``msd`` (MSD vocabulary tags matched to MusicCaps sets).
 ``llm_request`` / ``llm_jamendo`` rows come from ``DataConfig.llm_rows`` (written by
-``training.generate_requests``). Request rows: ``DataConfig.request_mix``. Out of scope: writing the
+``training.generate_requests``); ``jamendo_sound`` / ``paraphrase`` rows from the lexicons of
+``training.descriptions``. Request rows: ``DataConfig.request_mix``. Out of scope: writing the
 LLM rows, negatives (stage ``negatives``).
 """
 
 from __future__ import annotations
 
-import ast
 import csv
 import json
 import logging
@@ -24,9 +24,16 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.catalog.catalog import load_catalog
 from retrieval.catalog.dataset_readers import jamendo_descriptor
-from retrieval.errors import CratediggerError, DataNotFoundError
-from retrieval.evaluation.benchmark import is_dev_track, sample_descriptor_set, split_sentences
+from retrieval.errors import CatalogError, CratediggerError, DataNotFoundError
+from retrieval.evaluation.benchmark import (
+    caption_of,
+    is_dev_track,
+    sample_descriptor_set,
+    split_sentences,
+    track_key,
+)
 from training import templates
 from training.files import write_jsonl
 
@@ -64,6 +71,10 @@ class DataConfig:
     # not used). Requests of dev tracks are dropped like every other dev-track query.
     llm_rows: str | None = None
     msd_queries: int = 300
+    # Listener-style descriptions of Jamendo train tag sets and paraphrased MusicCaps requests, from the
+    # hand-written lexicons of ``training.descriptions`` (0: none).
+    jamendo_sound_queries: int = 0
+    paraphrase_queries: int = 0
     min_tracks: int = 100  # refuse below this many usable training tracks
     seed: int = 13
 
@@ -93,17 +104,18 @@ def _require(path: Path) -> Path:
 
 
 def read_musiccaps(path: Path) -> list[dict[str, Any]]:
-    """Rows with ``ytid``, ``caption`` and ``aspects`` (list) from a MusicCaps CSV; bad rows skipped."""
+    """Rows with ``ytid``, ``caption`` and ``aspects`` (list) from a MusicCaps CSV, read by the served
+    catalog's reader (``retrieval.catalog``: the same descriptors, de-duplicated, that search and the dev
+    benchmark see); unusable rows skipped."""
+    try:
+        catalog, _ = load_catalog(f"musiccaps:{_require(path)}")
+    except CatalogError as exc:
+        raise TrainingDataError(f"{path}: no usable MusicCaps rows ({exc})") from exc
     rows = []
-    with _require(path).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            try:
-                aspects = ast.literal_eval(row.get("aspect_list") or "[]")
-            except (ValueError, SyntaxError):
-                continue
-            caption = (row.get("caption") or "").strip()
-            if row.get("ytid") and caption and isinstance(aspects, list) and aspects:
-                rows.append({"ytid": row["ytid"], "caption": caption, "aspects": [str(a) for a in aspects]})
+    for song in catalog:
+        caption = caption_of(song)
+        if caption and song.descriptors:
+            rows.append({"ytid": track_key(song), "caption": caption, "aspects": list(song.descriptors)})
     return rows
 
 
@@ -210,6 +222,22 @@ def msd_pairs(path: Path, mc_pairs: list[dict], n: int, rng: random.Random) -> l
     return pairs
 
 
+def lexicon_pairs(cfg: DataConfig, data_dir: Path, sentence_pairs: list[dict],
+                  rng: random.Random) -> list[dict]:
+    """The ``jamendo_sound`` and ``paraphrase`` rows of ``training.descriptions`` the config asks for."""
+    from training import descriptions as desc
+
+    pairs: list[dict] = []
+    if cfg.jamendo and cfg.jamendo_sound_queries:
+        tags = jamendo_train_tags(_resolve(data_dir, cfg.jamendo))
+        lexicon = desc.load_lexicon(desc.JAMENDO_LEXICON)
+        pairs += desc.jamendo_sound_pairs(tags, lexicon, cfg.jamendo_sound_queries, rng)
+    if cfg.paraphrase_queries:
+        lexicon = desc.load_lexicon(desc.MUSICCAPS_LEXICON)
+        pairs += desc.paraphrase_pairs(sentence_pairs, lexicon, cfg.paraphrase_queries, rng)
+    return pairs
+
+
 def build_data(cfg: DataConfig, run_dir: Path, data_dir: Path) -> dict[str, int]:
     """Write ``pairs.jsonl`` and ``corpus.jsonl``; return counts per kind.
 
@@ -234,6 +262,7 @@ def build_data(cfg: DataConfig, run_dir: Path, data_dir: Path) -> dict[str, int]
     if cfg.llm_rows:
         tags = jamendo_train_tags(_resolve(data_dir, cfg.jamendo)) if cfg.jamendo else None
         pairs += llm_pairs(llm_rows_path(cfg.llm_rows), train, tags)
+    pairs += lexicon_pairs(cfg, data_dir, [p for p in pairs if p["kind"] == "sentence"], rng)
     if cfg.msd_vocab and cfg.msd_queries:
         mc = [p for p in pairs if p["kind"] == "sentence"]
         pairs += msd_pairs(_resolve(data_dir, cfg.msd_vocab), mc, cfg.msd_queries, rng)

@@ -127,3 +127,19 @@ def test_jamendo_tags_read_as_served_and_llm_rows_skip_dev_tracks(tmp_path: Path
     )
     llm_jamendo = [p["descriptors"] for p in pairs if p["kind"] == "llm_jamendo"]
     assert llm_jamendo == [["punk rock", "vocals", "happy"]]
+
+
+def test_musiccaps_is_read_by_the_served_reader(tmp_path: Path) -> None:
+    """Issue 13, item 1: training sees the descriptors search sees (duplicates dropped, spaces collapsed)."""
+    from retrieval.catalog.catalog import load_catalog
+    from training.data import read_musiccaps
+
+    path = tmp_path / "musiccaps_train.csv"
+    write_captions(path, n_train=3, n_dev=0)
+    text = path.read_text().replace("'rock', ", "'rock', 'Rock', '  rock ', ", 1)
+    assert "'Rock'" in text
+    path.write_text(text)
+    rows = read_musiccaps(path)
+    catalog, _ = load_catalog(f"musiccaps:{path}")
+    assert [r["aspects"] for r in rows] == [list(s.descriptors) for s in catalog]
+    assert rows[0]["aspects"].count("rock") == 1 and "Rock" not in rows[0]["aspects"]
