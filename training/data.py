@@ -36,6 +36,7 @@ from retrieval.evaluation.benchmark import (
 )
 from training import templates
 from training.files import write_jsonl
+from training.rows import pair
 
 logger = logging.getLogger(__name__)
 
@@ -119,11 +120,6 @@ def read_musiccaps(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _pair(query: str, descriptors: list[str], kind: str, group: str) -> dict[str, Any]:
-    return {"query": query, "positive": ", ".join(descriptors), "descriptors": descriptors,
-            "kind": kind, "group": group}
-
-
 def musiccaps_pairs(rows: list[dict[str, Any]], cfg: DataConfig, rng: random.Random) -> list[dict]:
     """Sentence queries (``sets_per_sentence`` sampled sets each) and template requests per track."""
     set_rng = np.random.default_rng(cfg.seed)
@@ -134,7 +130,7 @@ def musiccaps_pairs(rows: list[dict[str, Any]], cfg: DataConfig, rng: random.Ran
             n_sets = range(cfg.sets_per_sentence)
             sets = [sample_descriptor_set(sentence, row["aspects"], set_rng) for _ in n_sets]
             for sampled in dict.fromkeys(tuple(s) for s in sets if s):
-                track.append(_pair(sentence, list(sampled), "sentence", row["ytid"]))
+                track.append(pair(sentence, list(sampled), "sentence", row["ytid"]))
         pairs += track
         for i in range(cfg.request_per_track):
             source = cfg.request_mix[i % len(cfg.request_mix)]
@@ -146,13 +142,13 @@ def _request_pair(source: str, row: dict[str, Any], track: list[dict], rng: rand
     """One template request of ``source`` (see ``DataConfig.request_mix``) for a MusicCaps track."""
     if source == "aspects":
         dset = rng.sample(row["aspects"], min(len(row["aspects"]), rng.randint(3, 6)))
-        return _pair(templates.set_request(dset, rng), dset, "request", row["ytid"])
+        return pair(templates.set_request(dset, rng), dset, "request", row["ytid"])
     src = rng.choice(track)
     if source == "sampled":
         query = templates.set_request(src["descriptors"], rng)
     else:
         query = templates.sentence_request(src["query"], rng)
-    return _pair(query, src["descriptors"], "request", row["ytid"])
+    return pair(query, src["descriptors"], "request", row["ytid"])
 
 
 def jamendo_train_tags(path: Path) -> dict[str, list[str]]:
@@ -167,12 +163,13 @@ def jamendo_train_tags(path: Path) -> dict[str, list[str]]:
     return out
 
 
-def jamendo_pairs(path: Path, n: int, rng: random.Random) -> list[dict]:
-    """Template requests naming up to two tags of MTG-Jamendo train-split tag sets."""
-    candidates = [(track, tags) for track, tags in jamendo_train_tags(path).items() if len(tags) >= 2]
+def jamendo_pairs(train_tags: dict[str, list[str]], n: int, rng: random.Random) -> list[dict]:
+    """Template requests naming up to two tags of MTG-Jamendo train-split tag sets (``train_tags``:
+    ``jamendo_train_tags``)."""
+    candidates = [(track, tags) for track, tags in train_tags.items() if len(tags) >= 2]
     pairs = []
     for track_id, tags in rng.sample(candidates, min(n, len(candidates))):
-        pairs.append(_pair(templates.set_request(tags, rng, max_mentioned=2), tags, "jamendo", track_id))
+        pairs.append(pair(templates.set_request(tags, rng, max_mentioned=2), tags, "jamendo", track_id))
     return pairs
 
 
@@ -197,13 +194,13 @@ def llm_pairs(
             continue  # a line cut by a kill
         if kind == "mc_request" and key.rsplit(":", 1)[-1] in aspects:
             ytid = key.rsplit(":", 1)[-1]
-            pairs.append(_pair(text, aspects[ytid], "llm_request", ytid))
+            pairs.append(pair(text, aspects[ytid], "llm_request", ytid))
         elif kind == "jamendo_description":
             tags = (jamendo or {}).get(key.rsplit(":", 1)[-1]) or [
                 t.strip() for t in str(row.get("source", "")).split(",") if t.strip()
             ]
             if tags:
-                pairs.append(_pair(text, tags, "llm_jamendo", key.rsplit(":", 1)[-1]))
+                pairs.append(pair(text, tags, "llm_jamendo", key.rsplit(":", 1)[-1]))
     return pairs
 
 
@@ -211,27 +208,34 @@ def msd_pairs(path: Path, mc_pairs: list[dict], n: int, rng: random.Random) -> l
     """Requests for one MSD tag, paired with a MusicCaps set having a descriptor equal to that tag."""
     vocab = json.loads(_require(path).read_text(encoding="utf-8"))
     by_descriptor: dict[str, list[dict]] = {}
-    for pair in mc_pairs:
-        for d in pair["descriptors"]:
-            by_descriptor.setdefault(d.lower().strip(), []).append(pair)
+    for row in mc_pairs:
+        for d in row["descriptors"]:
+            by_descriptor.setdefault(d.lower().strip(), []).append(row)
     hits = [t for t in vocab if t.lower() in by_descriptor]
     pairs = []
     for tag in rng.sample(hits, min(n, len(hits))):
         src = rng.choice(by_descriptor[tag.lower()])
-        pairs.append(_pair(templates.tag_request(tag, rng), src["descriptors"], "msd", src["group"]))
+        pairs.append(pair(templates.tag_request(tag, rng), src["descriptors"], "msd", src["group"]))
     return pairs
 
 
-def lexicon_pairs(cfg: DataConfig, data_dir: Path, sentence_pairs: list[dict],
+def lexicon_files(cfg: DataConfig) -> list[Path]:
+    """The lexicons of ``training.descriptions`` that ``cfg`` reads (the manifest hashes them)."""
+    from training import descriptions as desc
+
+    files = [desc.JAMENDO_LEXICON] if cfg.jamendo and cfg.jamendo_sound_queries else []
+    return files + ([desc.MUSICCAPS_LEXICON] if cfg.paraphrase_queries else [])
+
+
+def lexicon_pairs(cfg: DataConfig, train_tags: dict[str, list[str]] | None, sentence_pairs: list[dict],
                   rng: random.Random) -> list[dict]:
     """The ``jamendo_sound`` and ``paraphrase`` rows of ``training.descriptions`` the config asks for."""
     from training import descriptions as desc
 
     pairs: list[dict] = []
-    if cfg.jamendo and cfg.jamendo_sound_queries:
-        tags = jamendo_train_tags(_resolve(data_dir, cfg.jamendo))
+    if train_tags is not None and cfg.jamendo_sound_queries:
         lexicon = desc.load_lexicon(desc.JAMENDO_LEXICON)
-        pairs += desc.jamendo_sound_pairs(tags, lexicon, cfg.jamendo_sound_queries, rng)
+        pairs += desc.jamendo_sound_pairs(train_tags, lexicon, cfg.jamendo_sound_queries, rng)
     if cfg.paraphrase_queries:
         lexicon = desc.load_lexicon(desc.MUSICCAPS_LEXICON)
         pairs += desc.paraphrase_pairs(sentence_pairs, lexicon, cfg.paraphrase_queries, rng)
@@ -257,15 +261,16 @@ def build_data(cfg: DataConfig, run_dir: Path, data_dir: Path) -> dict[str, int]
             "(lower data.min_tracks only for smoke tests)"
         )
     pairs = musiccaps_pairs(train, cfg, rng)
-    if cfg.jamendo and cfg.jamendo_queries:
-        pairs += jamendo_pairs(_resolve(data_dir, cfg.jamendo), cfg.jamendo_queries, rng)
+    sentences = [p for p in pairs if p["kind"] == "sentence"]
+    wants_tags = cfg.jamendo_queries or cfg.llm_rows or cfg.jamendo_sound_queries
+    tags = jamendo_train_tags(_resolve(data_dir, cfg.jamendo)) if cfg.jamendo and wants_tags else None
+    if tags is not None and cfg.jamendo_queries:
+        pairs += jamendo_pairs(tags, cfg.jamendo_queries, rng)
     if cfg.llm_rows:
-        tags = jamendo_train_tags(_resolve(data_dir, cfg.jamendo)) if cfg.jamendo else None
         pairs += llm_pairs(llm_rows_path(cfg.llm_rows), train, tags)
-    pairs += lexicon_pairs(cfg, data_dir, [p for p in pairs if p["kind"] == "sentence"], rng)
+    pairs += lexicon_pairs(cfg, tags, sentences, rng)
     if cfg.msd_vocab and cfg.msd_queries:
-        mc = [p for p in pairs if p["kind"] == "sentence"]
-        pairs += msd_pairs(_resolve(data_dir, cfg.msd_vocab), mc, cfg.msd_queries, rng)
+        pairs += msd_pairs(_resolve(data_dir, cfg.msd_vocab), sentences, cfg.msd_queries, rng)
     corpus = sorted({p["positive"] for p in pairs})
     write_jsonl(run_dir / "pairs.jsonl", pairs)
     write_jsonl(run_dir / "corpus.jsonl", ({"text": t} for t in corpus))

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from training import templates
+from training.rows import pair
 
 LEXICONS = Path(__file__).parent / "lexicons"
 JAMENDO_LEXICON = LEXICONS / "jamendo_tags.json"
@@ -74,12 +75,7 @@ def jamendo_sound_pairs(tracks: dict[str, list[str]], lexicon: dict[str, Any], n
                         rng: random.Random) -> list[dict[str, Any]]:
     """``n`` (description, tag set) pairs from train tracks (``tracks``: id -> served tags)."""
     chosen = rng.sample(sorted(tracks), min(n, len(tracks)))
-    return [_pair(describe_tags(tracks[t], lexicon, rng), tracks[t], "jamendo_sound", t) for t in chosen]
-
-
-def _pair(query: str, descriptors: list[str], kind: str, group: str) -> dict[str, Any]:
-    return {"query": query, "positive": ", ".join(descriptors), "descriptors": descriptors,
-            "kind": kind, "group": group}
+    return [pair(describe_tags(tracks[t], lexicon, rng), tracks[t], "jamendo_sound", t) for t in chosen]
 
 
 def paraphrase_sentence(sentence: str, descriptors: list[str], lexicon: dict[str, Any],
@@ -116,5 +112,5 @@ def paraphrase_pairs(sentence_pairs: list[dict[str, Any]], lexicon: dict[str, An
             words = [rng.choice(lexicon.get(d.lower()) or [d]) for d in rng.sample(descriptors, k)]
             query = templates.set_request(words, rng, max_mentioned=len(words)) if words else None
         if query:
-            pairs.append(_pair(query, descriptors, "paraphrase", src["group"]))
+            pairs.append(pair(query, descriptors, "paraphrase", src["group"]))
     return pairs

@@ -95,8 +95,7 @@ def load_config(path: str | Path) -> PipelineConfig:
 def data_inputs(cfg: PipelineConfig) -> list[str]:
     """Every file the data stage reads (MusicCaps, MTG-Jamendo, MSD vocabulary, generated rows), so a
     changed one reruns it; files that are not there are left out (the stage says what it skipped)."""
-    from training.data import llm_rows_path
-    from training.descriptions import JAMENDO_LEXICON, MUSICCAPS_LEXICON
+    from training.data import lexicon_files, llm_rows_path
 
     data_dir = cfg.resolved_data_dir()
     files = [cfg.musiccaps_csv()]
@@ -105,10 +104,7 @@ def data_inputs(cfg: PipelineConfig) -> list[str]:
             files.append(Path(extra) if Path(extra).is_absolute() else data_dir / extra)
     if cfg.data.llm_rows:
         files.append(llm_rows_path(cfg.data.llm_rows))
-    if cfg.data.jamendo_sound_queries:
-        files.append(JAMENDO_LEXICON)
-    if cfg.data.paraphrase_queries:
-        files.append(MUSICCAPS_LEXICON)
+    files += lexicon_files(cfg.data)
     return [str(f.resolve()) for f in files if f.is_file()]
 
 
