@@ -1,5 +1,7 @@
 """The ``pairs.jsonl`` row every data kind writes (``training.data``, ``training.descriptions``).
 
+Out of scope: building queries (``training.templates``, ``training.descriptions``) and writing files.
+
 Example:
     >>> pair("sad piano", ["piano", "sad"], "request", "t1")["positive"]
     'piano, sad'
