@@ -6,7 +6,7 @@ Writes ``pairs.jsonl`` (one row per (query, positive set): ``query``, ``positive
 ``sentence`` (caption sentences, as in Epure et al. 2024, ``sets_per_sentence`` sampled sets each),
 ``request`` (template requests from sets and sentences, see ``training.templates``), ``jamendo``
 (MTG-Jamendo train-split tag sets) and ``msd`` (MSD vocabulary tags matched to MusicCaps sets).
-``llm_request`` / ``llm_jamendo`` rows come from ``DataConfig.llm_rows`` (written by
+``llm_request`` / ``llm_sentence`` / ``llm_jamendo`` rows come from ``DataConfig.llm_rows`` (written by
 ``training.generate_requests``); ``jamendo_sound`` / ``paraphrase`` rows from the lexicons of
 ``training.descriptions``. Request rows: ``DataConfig.request_mix``. Out of scope: writing the
 LLM rows, negatives (stage ``negatives``).
@@ -15,6 +15,7 @@ LLM rows, negatives (stage ``negatives``).
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import random
@@ -46,6 +47,7 @@ class TrainingDataError(CratediggerError):
 
 
 REQUEST_SOURCES = ("aspects", "sampled", "sentence")
+LLM_KINDS = ("mc_request", "mc_sentence", "jamendo_description")
 
 
 @dataclass
@@ -71,6 +73,8 @@ class DataConfig:
     # LLM-written rows of ``training.generate_requests`` (relative to the project unless absolute; None:
     # not used). Requests of dev tracks are dropped like every other dev-track query.
     llm_rows: str | None = None
+    # which kinds of ``llm_rows`` to read ("mc_request", "mc_sentence", "jamendo_description"; None: all)
+    llm_kinds: tuple[str, ...] | None = None
     msd_queries: int = 300
     # Listener-style descriptions of Jamendo train tag sets and paraphrased MusicCaps requests, from the
     # hand-written lexicons of ``training.descriptions`` (0: none).
@@ -81,6 +85,14 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         self.request_mix = tuple(self.request_mix)
+        if self.llm_kinds is not None:
+            self.llm_kinds = tuple(self.llm_kinds)
+            wrong = [k for k in self.llm_kinds if k not in LLM_KINDS]
+            if wrong:
+                raise TrainingDataError(
+                    f"data.llm_kinds must list kinds from {LLM_KINDS}, got {list(self.llm_kinds)}; fix the "
+                    'config, e.g. "llm_kinds": ["mc_sentence"], or leave it out to read every kind'
+                )
         unknown = [s for s in self.request_mix if s not in REQUEST_SOURCES]
         if not self.request_mix or unknown:
             raise TrainingDataError(
@@ -179,19 +191,18 @@ def llm_rows_path(name: str) -> Path:
 
 
 def llm_pairs(
-    path: Path, train: list[dict[str, Any]], jamendo: dict[str, list[str]] | None = None
+    path: Path, train: list[dict[str, Any]], jamendo: dict[str, list[str]] | None = None,
+    sentences: list[dict] | None = None, kinds: tuple[str, ...] | None = None,
 ) -> list[dict]:
-    """Pairs from LLM-written rows: a MusicCaps request with its track's aspects (train tracks only), a
-    Jamendo description with its train track's tag set (from ``jamendo``; rows of older files carry it
-    as ``source``)."""
+    """Pairs from LLM-written rows: a MusicCaps request with its track's aspects (train tracks only); a
+    rewritten caption sentence with the sets its ``sentence`` rows have (from ``sentences``); a Jamendo
+    description with its train track's tag set (from ``jamendo``; rows of older files carry it as
+    ``source``)."""
     aspects = {r["ytid"]: r["aspects"] for r in train}
-    pairs = []
-    for line in _require(path).read_text(encoding="utf-8").splitlines():
-        try:
-            row = json.loads(line)
-            kind, key, text = row["kind"], row["key"], row["text"]
-        except (ValueError, KeyError, TypeError):
-            continue  # a line cut by a kill
+    rows = [r for r in _llm_rows(path) if kinds is None or r["kind"] in kinds]
+    pairs = _llm_sentence_pairs(rows, train, sentences or [])
+    for row in rows:
+        kind, key, text = row["kind"], row["key"], row["text"]
         if kind == "mc_request" and key.rsplit(":", 1)[-1] in aspects:
             ytid = key.rsplit(":", 1)[-1]
             pairs.append(pair(text, aspects[ytid], "llm_request", ytid))
@@ -202,6 +213,41 @@ def llm_pairs(
             if tags:
                 pairs.append(pair(text, tags, "llm_jamendo", key.rsplit(":", 1)[-1]))
     return pairs
+
+
+def _llm_sentence_pairs(rows: list[dict], train: list[dict[str, Any]], sentences: list[dict]) -> list[dict]:
+    """``llm_sentence`` pairs: each ``mc_sentence`` row (key ``mc_sentence:mc:<ytid>:<index>``) with every
+    sampled set of its source sentence's ``sentence`` rows; rows whose source no longer hashes the same,
+    or of dev tracks, are skipped."""
+    captions = {r["ytid"]: r["caption"] for r in train}
+    sets: dict[tuple[str, str], list[list[str]]] = {}
+    for p in sentences:
+        sets.setdefault((p["group"], p["query"]), []).append(p["descriptors"])
+    pairs = []
+    for row in rows:
+        if row["kind"] != "mc_sentence":
+            continue
+        ytid, _, index = row["key"].split(":", 2)[-1].rpartition(":")
+        parts = split_sentences(captions.get(ytid, ""))
+        if not index.isdigit() or int(index) >= len(parts):
+            continue
+        sentence = parts[int(index)]
+        if row.get("source_sha256") not in (None, hashlib.sha256(sentence.encode()).hexdigest()[:16]):
+            continue  # the caption changed since the row was written
+        pairs += [pair(row["text"], d, "llm_sentence", ytid) for d in sets.get((ytid, sentence), [])]
+    return pairs
+
+
+def _llm_rows(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for line in _require(path).read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue  # a line cut by a kill
+        if isinstance(row, dict) and all(isinstance(row.get(k), str) for k in ("kind", "key", "text")):
+            rows.append(row)
+    return rows
 
 
 def msd_pairs(path: Path, mc_pairs: list[dict], n: int, rng: random.Random) -> list[dict]:
@@ -267,7 +313,7 @@ def build_data(cfg: DataConfig, run_dir: Path, data_dir: Path) -> dict[str, int]
     if tags is not None and cfg.jamendo_queries:
         pairs += jamendo_pairs(tags, cfg.jamendo_queries, rng)
     if cfg.llm_rows:
-        pairs += llm_pairs(llm_rows_path(cfg.llm_rows), train, tags)
+        pairs += llm_pairs(llm_rows_path(cfg.llm_rows), train, tags, sentences, cfg.llm_kinds)
     pairs += lexicon_pairs(cfg, tags, sentences, rng)
     if cfg.msd_vocab and cfg.msd_queries:
         pairs += msd_pairs(_resolve(data_dir, cfg.msd_vocab), sentences, cfg.msd_queries, rng)

@@ -4,6 +4,8 @@ Two kinds of training rows, each from the *train* split only:
 
 - ``mc_request``: a MusicCaps train caption rewritten as the request a listener would type (the
   paper's MC_reco recipe, with the packaged Qwen 0.5B instead of Llama-3-8B);
+- ``mc_sentence``: one MusicCaps train caption *sentence* rewritten as a request (the sentence-level
+  queries of the paper's protocol, said the way people ask; only sentences with a descriptor in them);
 - ``jamendo_description``: a natural description of an MTG-Jamendo train track written from its tag
   set alone (LP-MusicCaps' recipe), so a model learns to map how people describe music onto that
   vocabulary.
@@ -52,6 +54,21 @@ PROMPTS = {
              "looking for energetic instrumental rock, fast drums and heavy guitars"),
         ),
     ),
+    # sentence-level rewrites for training: other wording and examples than the dev rewrites of
+    # benchmarks/llm_requests.py, so a dev gain is not one prompt's habits learned
+    "mc_sentence": (
+        "Turn this sentence about a piece of music into a short request that a listener would type or "
+        "say to a music assistant, casually and in your own words, keeping its musical details. Reply "
+        "with the request only.",
+        (
+            ("The song features a male vocalist singing over an acoustic guitar.",
+             "need songs with a guy singing along to acoustic guitar"),
+            ("The bass line is groovy and the percussion is upbeat.",
+             "something with a groovy bassline and upbeat percussion please"),
+            ("This is an electronic dance track with a heavy kick drum.",
+             "play me some edm with a big heavy kick"),
+        ),
+    ),
     "jamendo_description": (
         "Write one sentence describing a song that has these tags, the way a listener would describe "
         "it to a friend. Use every tag's meaning, add nothing else. Reply with the sentence only.",
@@ -90,6 +107,20 @@ def musiccaps_items(data_dir: Path) -> Iterator[tuple[str, str]]:
             caption = (row.get("caption") or "").strip()
             if row.get("ytid") and caption:
                 yield f"mc:{row['ytid']}", caption
+
+
+def musiccaps_sentence_items(data_dir: Path) -> Iterator[tuple[str, str]]:
+    """(key, sentence) for every sentence of a MusicCaps *train-split* caption (dev tracks skipped) that
+    names one of its track's descriptors, read by the served reader; keys ``mc:<ytid>:<index>``."""
+    from retrieval.evaluation.benchmark import is_dev_track, split_sentences, verbatim_descriptors
+    from training.data import read_musiccaps
+
+    for row in read_musiccaps(data_dir / "musiccaps" / "musiccaps_train.csv"):
+        if is_dev_track(row["ytid"]):
+            continue
+        for i, sentence in enumerate(split_sentences(row["caption"])):
+            if verbatim_descriptors(sentence, row["aspects"]):
+                yield f"mc:{row['ytid']}:{i}", sentence
 
 
 def jamendo_items(data_dir: Path, split: str = "train") -> Iterator[tuple[str, str]]:
@@ -202,6 +233,7 @@ def generate(args: argparse.Namespace) -> dict[str, int]:
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     readers = {
         "mc_request": musiccaps_items,
+        "mc_sentence": musiccaps_sentence_items,
         "jamendo_description": jamendo_items,
         "jamendo_dev": lambda data: jamendo_items(data, split="validation"),  # dev queries only
     }
