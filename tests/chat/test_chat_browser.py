@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import socket
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,15 +45,33 @@ def _send(page: Any, text: str) -> None:
     box.press("Enter")
 
 
+def _wait_until_serving(url: str, timeout_s: float = 60.0) -> None:
+    """Poll ``url`` over plain HTTP until the restarted server answers (or fail after ``timeout_s``)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the restarted app did not answer at {url} within {timeout_s:.0f} s")
+        time.sleep(0.25)
+
+
 def _open_when_back(page: Any, url: str, attempts: int = 5) -> None:
-    """Open ``url`` after a server restart. The page may be reloading itself at the same moment (Gradio's
-    reconnect does), which aborts our navigation (net::ERR_ABORTED): retry, as a listener would."""
+    """Open ``url`` after a server restart, once the server answers. The page may be reloading itself at
+    the same moment (Gradio's reconnect does), which aborts our navigation (net::ERR_ABORTED) or leaves
+    it waiting on a connection to the old server (a timeout, seen once in CI): retry, as a listener
+    would. Waits for the DOM, not for every resource; the caller then waits for the message box."""
+    _wait_until_serving(url)
     for attempt in range(attempts):
         try:
-            page.goto(url, wait_until="load", timeout=60_000)
+            page.goto(url, wait_until="domcontentloaded", timeout=20_000)
             return
-        except Exception as exc:  # playwright's Error; its class lives in a private module
-            if "ERR_ABORTED" not in str(exc) or attempt == attempts - 1:
+        except Exception:  # playwright's Error or TimeoutError; their classes live in private modules
+            if attempt == attempts - 1:
                 raise
             page.wait_for_timeout(500)
 
