@@ -95,7 +95,8 @@ def load_config(path: str | Path) -> PipelineConfig:
 def data_inputs(cfg: PipelineConfig) -> list[str]:
     """Every file the data stage reads (MusicCaps, MTG-Jamendo, MSD vocabulary, generated rows), so a
     changed one reruns it; files that are not there are left out (the stage says what it skipped)."""
-    from training.data import lexicon_files, llm_rows_path
+    from training.data import lexicon_files
+    from training.llm_pairs import llm_rows_path
 
     data_dir = cfg.resolved_data_dir()
     files = [cfg.musiccaps_csv()]
