@@ -2,7 +2,7 @@
 
 ``CRATEDIGGER_HOME`` moves the state directory (default ``~/.cache/cratedigger``);
 ``CRATEDIGGER_DATA`` moves the data directory (default ``../shared/data`` beside the project root).
-The demo catalog and the shipped model are package data of the ``assets`` package, found with
+The demo catalog, the lexicons and the shipped model are package data of the ``assets`` package, found with
 ``importlib.resources`` wherever the package is installed (editable or not).
 
 Out of scope: what is stored in these places (``retrieval.models``, ``retrieval.search.store``).
@@ -35,6 +35,12 @@ def demo_catalog_path() -> Path:
 def shipped_models_dir() -> Path:
     """The folder holding the shipped models (``models/`` of the ``assets`` package)."""
     return assets_dir() / "models"
+
+
+def lexicons_dir() -> Path:
+    """The hand-written phrase lexicons (``lexicons/`` of the ``assets`` package): training reads them to
+    write listener descriptions, the sparse retrievers to expand queries."""
+    return assets_dir() / "lexicons"
 
 
 def state_dir() -> Path:

@@ -4,9 +4,9 @@ Two kinds of training query that the template kinds of ``training.data`` do not 
 
 * ``jamendo_sound``: a description of an MTG-Jamendo *train* track built from its tag set the way a
   listener describes what they hear: a few of the tags, each either named (the tag or a synonym from
-  ``lexicons/jamendo_tags.json``'s ``say``) or described without naming it (``sounds``: "heavy
+  ``assets/lexicons/jamendo_tags.json``'s ``say``) or described without naming it (``sounds``: "heavy
   distorted guitars" for metal), in loose sentences. The positive is the whole tag set, as served.
-* ``paraphrase``: a MusicCaps train sentence or sampled set in other words (``lexicons/
+* ``paraphrase``: a MusicCaps train sentence or sampled set in other words (``assets/lexicons/
   musiccaps_paraphrases.json``: "low quality" -> "lo-fi", "male voice" -> "a man singing"), so the
   student sees requests that do not repeat the caption's words, as LLM rewrites do not.
 
@@ -29,10 +29,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from retrieval.paths import lexicons_dir
 from training import templates
 from training.rows import pair
 
-LEXICONS = Path(__file__).parent / "lexicons"
+LEXICONS = lexicons_dir()
 JAMENDO_LEXICON = LEXICONS / "jamendo_tags.json"
 MUSICCAPS_LEXICON = LEXICONS / "musiccaps_paraphrases.json"
 

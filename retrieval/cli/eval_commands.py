@@ -68,6 +68,10 @@ def add_parsers(sub: Any) -> None:
     ev.add_argument("--hybrid-weight", type=float, default=None, help="dense weight in [0, 1]")
     ev.add_argument("--hybrid-normalization", choices=("minmax", "zscore", "rrf"), default=None)
     ev.add_argument("--hybrid-sparse", choices=("tfidf", "bm25"), default=None)
+    ev.add_argument(
+        "--query-expansion", action=argparse.BooleanOptionalAction, default=None,
+        help="lexicon query expansion of BM25 (default: on for hybrid, off for plain bm25)",
+    )
     ev.add_argument("--batch-size", type=int, default=64)
     ev.add_argument(
         "--no-embedding-cache",
@@ -114,6 +118,11 @@ def _retriever_kwargs(args: argparse.Namespace) -> dict[str, Any]:
                     f"--hybrid-{key} only applies to --retriever hybrid, not {args.retriever}"
                 )
             kw[key] = value
+    expand = getattr(args, "query_expansion", None)
+    if expand is not None:
+        if args.retriever not in ("bm25", "hybrid"):
+            raise CratediggerError(f"--query-expansion applies to bm25 and hybrid, not {args.retriever}")
+        kw["expand"] = expand
     if args.retriever in ("tfidf", "bm25"):
         return kw
     kw.update(score_fn=args.score_fn, batch_size=args.batch_size, show_progress_bar=True)
@@ -188,6 +197,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
             "model": getattr(retriever, "model", None)
             or getattr(getattr(retriever, "dense", None), "model", None),
             "options": {k: v for k, v in vars(args).items() if k not in ("func", "dirs", "output")},
+            "query_expansion": bool(getattr(getattr(getattr(retriever, "sparse", retriever), "config", None),
+                                            "expand", False)),
             "folders": per_folder,
             "groups": groups,
         }

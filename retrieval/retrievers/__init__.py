@@ -12,6 +12,7 @@ from retrieval.retrievers.base import Retriever
 from retrieval.retrievers.bm25_retriever import BM25Retriever
 from retrieval.retrievers.dense_retriever import DenseRetriever
 from retrieval.retrievers.hybrid_retriever import (
+    DEFAULT_EXPAND,
     DEFAULT_NORMALIZATION,
     DEFAULT_SPARSE,
     DEFAULT_WEIGHT,
@@ -20,7 +21,7 @@ from retrieval.retrievers.hybrid_retriever import (
 from retrieval.retrievers.tfidf_retriever import TfidfRetriever
 
 RETRIEVER_NAMES = ("tfidf", "bm25", "dense", "hybrid")
-_HYBRID_KEYS = ("weight", "normalization", "sparse")
+_HYBRID_KEYS = ("weight", "normalization", "sparse", "expand")
 
 __all__ = [
     "BM25Retriever",
@@ -39,8 +40,9 @@ def build_retriever(name: str, model: str | None = None, **kw: Any) -> Retriever
         name: which retriever.
         model: the dense model for ``dense``/``hybrid`` (default: ``retrieval.models.default_model()``).
         **kw: ``dense``: ``DenseRetriever`` arguments (``score_fn``, ``batch_size``, ``cache_dir``,
-            ``show_progress_bar``, ``encoder``); ``hybrid``: those plus ``weight``, ``normalization`` and
-            ``sparse`` (``"tfidf"`` or ``"bm25"``); ``bm25``: ``BM25Config`` fields; ``tfidf``:
+            ``show_progress_bar``, ``encoder``); ``hybrid``: those plus ``weight``, ``normalization``,
+            ``sparse`` (``"tfidf"`` or ``"bm25"``) and ``expand`` (lexicon query expansion of its BM25
+            part, default on); ``bm25``: ``BM25Config`` fields (``expand`` default off); ``tfidf``:
             ``TfidfVectorizer`` arguments.
 
     Example:
@@ -66,9 +68,15 @@ def build_retriever(name: str, model: str | None = None, **kw: Any) -> Retriever
     sparse_name = hybrid_kw.pop("sparse", DEFAULT_SPARSE)
     if sparse_name not in ("tfidf", "bm25"):
         raise ValueError(f"hybrid sparse retriever must be 'tfidf' or 'bm25', got {sparse_name!r}")
+    expand = hybrid_kw.pop("expand", None)
+    if sparse_name == "tfidf" and expand:
+        raise ValueError("query expansion applies to the bm25 sparse part, not tfidf")
+    sparse_kw: dict[str, Any] = {}
+    if sparse_name == "bm25":
+        sparse_kw["expand"] = DEFAULT_EXPAND if expand is None else bool(expand)
     return HybridRetriever(
         dense,
-        build_retriever(sparse_name),
+        build_retriever(sparse_name, **sparse_kw),
         weight=hybrid_kw.get("weight", DEFAULT_WEIGHT),
         normalization=hybrid_kw.get("normalization", DEFAULT_NORMALIZATION),
     )

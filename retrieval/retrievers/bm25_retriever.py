@@ -1,5 +1,9 @@
 """BM25 retrieval with the ``bm25s`` library (Lucene variant, English stop words, no stemming).
 
+With ``expand=True`` a query's score adds ``expansion_weight`` times the BM25 score of the catalog
+descriptors its phrases point at (``retrieval.retrievers.query_expansion``): "no vocals" also matches
+"instrumental". Plain BM25 (the baseline) leaves it off; the hybrid turns it on.
+
 Out of scope: stemming (bm25s supports PyStemmer; not a dependency here) and persistence (a saved
 searcher refits it from its catalog snapshot, ``retrieval.search.assembly``).
 """
@@ -24,6 +28,8 @@ class BM25Config:
     b: float = 0.75
     method: str = "lucene"
     stopwords: str | list[str] = "english"
+    expand: bool = False
+    expansion_weight: float = 1.0
 
 
 class BM25Retriever(Retriever):
@@ -42,6 +48,7 @@ class BM25Retriever(Retriever):
         self._tokenizer: Any = None
         self._model: Any = None
         self._n_docs = 0
+        self._expander: Any = None
 
     def fit(self, corpus: Sequence[str]) -> BM25Retriever:
         import bm25s
@@ -54,11 +61,30 @@ class BM25Retriever(Retriever):
         self._model = bm25s.BM25(k1=self.config.k1, b=self.config.b, method=self.config.method)
         self._model.index(ids, show_progress=False)
         self._n_docs = len(corpus)
+        if self.config.expand:
+            from retrieval.retrievers.query_expansion import QueryExpander
+
+            self._expander = QueryExpander().fit(corpus)
         return self
+
+    def expansions(self, queries: Sequence[str]) -> list[list[str]]:
+        """The descriptors each query is expanded with (empty lists when expansion is off)."""
+        if self._expander is None:
+            return [[] for _ in queries]
+        return [self._expander.expand(q) for q in queries]
 
     def score_all(self, queries: Sequence[str]) -> np.ndarray:
         if self._model is None:
             raise RuntimeError("BM25Retriever: call fit(corpus) before scoring")
+        out = self._scores(queries)
+        if self._expander is not None:
+            extra = [", ".join(found) for found in self.expansions(queries)]
+            rows = [i for i, text in enumerate(extra) if text]
+            if rows:
+                out[rows] += self.config.expansion_weight * self._scores([extra[i] for i in rows])
+        return out
+
+    def _scores(self, queries: Sequence[str]) -> np.ndarray:
         token_ids = self._tokenizer.tokenize(
             list(queries), update_vocab=False, return_as="ids", show_progress=False
         )

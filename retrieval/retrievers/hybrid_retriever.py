@@ -3,7 +3,8 @@
 ``score = weight * norm(dense) + (1 - weight) * norm(sparse)`` over every document, with ``norm`` one
 of ``minmax``, ``zscore`` or ``rrf`` (see ``retrieval.retrievers.ranking.normalize``). The defaults
 (BM25, z-score, dense weight 0.6) were tuned with the shipped model on the 7 dev folders
-(``benchmarks/tune_hybrid.py``; docs/results-gpl.md, "Hybrid fusion with the shipped model").
+(``benchmarks/tune_hybrid.py``; docs/results-gpl.md, "Hybrid fusion with the shipped model"); the BM25
+part's lexicon query expansion was added later, on all 14 (docs/results.md, "Query expansion").
 Out of scope: candidate-only fusion for very large catalogs (every document is scored).
 """
 
@@ -19,6 +20,7 @@ from retrieval.retrievers.ranking import normalize, search_by_scores
 DEFAULT_WEIGHT = 0.6
 DEFAULT_NORMALIZATION = "zscore"
 DEFAULT_SPARSE = "bm25"
+DEFAULT_EXPAND = True  # lexicon query expansion of the BM25 part: docs/results.md, "Query expansion"
 
 
 class HybridRetriever(Retriever):
