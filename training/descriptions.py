@@ -23,19 +23,19 @@ Example:
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from pathlib import Path
 from typing import Any
 
 from retrieval.paths import lexicons_dir
+from retrieval.retrievers import query_expansion
 from training import templates
 from training.rows import pair
 
 LEXICONS = lexicons_dir()
-JAMENDO_LEXICON = LEXICONS / "jamendo_tags.json"
-MUSICCAPS_LEXICON = LEXICONS / "musiccaps_paraphrases.json"
+JAMENDO_LEXICON = LEXICONS / query_expansion.JAMENDO_LEXICON
+MUSICCAPS_LEXICON = LEXICONS / query_expansion.MUSICCAPS_LEXICON
 
 # How a description opens and how its parts are joined; none is a dev template
 # (``tests/training/test_descriptions.py`` checks).
@@ -48,8 +48,8 @@ NAMED, SYNONYM = 0.3, 0.25  # P(tag as is), P(a synonym); otherwise a phrase des
 
 
 def load_lexicon(path: Path) -> dict[str, Any]:
-    """A lexicon JSON file as a dict (keys lowercased)."""
-    return {k.lower(): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    """A lexicon JSON file as a dict (keys lowercased; ``query_expansion.read_lexicon``)."""
+    return query_expansion.read_lexicon(path)
 
 
 def _mention(tag: str, entry: dict[str, list[str]] | None, rng: random.Random) -> str:

@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from retrieval.catalog.dataset_readers import jamendo_descriptor
 
@@ -45,26 +46,27 @@ def lexicon_pairs(folder: Path | None = None) -> list[tuple[str, str]]:
 
         folder = lexicons_dir()
     pairs: list[tuple[str, str]] = []
-    for descriptor, phrases in _read(folder / MUSICCAPS_LEXICON).items():
-        pairs += [(p.lower(), descriptor.lower()) for p in phrases]
-    for tag, entry in _read(folder / JAMENDO_LEXICON).items():
+    for descriptor, phrases in read_lexicon(folder / MUSICCAPS_LEXICON).items():
+        pairs += [(p.lower(), descriptor) for p in phrases]
+    for tag, entry in read_lexicon(folder / JAMENDO_LEXICON).items():
         descriptor = jamendo_descriptor(tag).lower()
         pairs += [(p.lower(), descriptor) for p in entry.get("say", []) + entry.get("sounds", [])]
     return pairs
 
 
-def _read(path: Path) -> dict:
+def read_lexicon(path: Path) -> dict[str, Any]:
+    """One lexicon file as a dict with lower-cased keys (training's descriptions read it too)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise FileNotFoundError(
-            f"query expansion needs the lexicon {path} (package data of 'assets'): {exc}; "
-            "reinstall cratedigger or turn expansion off (BM25Config(expand=False))"
+            f"cannot read the lexicon {path} (package data of 'assets'): {exc}; reinstall cratedigger, "
+            "or turn query expansion off (BM25Config(expand=False))"
         ) from exc
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a JSON object of descriptor -> phrases, "
                          f"got {type(data).__name__}")
-    return data
+    return {str(k).lower(): v for k, v in data.items()}
 
 
 def _words(text: str) -> set[str]:
@@ -91,6 +93,7 @@ class QueryExpander:
     def __init__(self, pairs: Iterable[tuple[str, str]] | None = None) -> None:
         self.pairs = list(lexicon_pairs() if pairs is None else pairs)
         self._rules: list[tuple[re.Pattern[str], str]] = []
+        self._named: dict[str, re.Pattern[str]] = {}  # descriptor -> its pattern (already in the query?)
 
     def fit(self, corpus: Sequence[str]) -> QueryExpander:
         """Keep the pairs that can help on ``corpus`` (comma-separated descriptor sets)."""
@@ -106,6 +109,7 @@ class QueryExpander:
             for phrase, found in sorted(targets.items())
             if len(found) == 1 and not (" " not in phrase and phrase in catalog_words)
         ]
+        self._named = {d: _pattern(d) for _, d in self._rules}
         return self
 
     def expand(self, query: str) -> list[str]:
@@ -116,7 +120,7 @@ class QueryExpander:
             match = pattern.search(text)
             if match and match.start() < found.get(descriptor, len(text) + 1):
                 found[descriptor] = match.start()
-        return [d for d in sorted(found, key=found.__getitem__) if not _pattern(d).search(text)]
+        return [d for d in sorted(found, key=found.__getitem__) if not self._named[d].search(text)]
 
     def __len__(self) -> int:
         return len(self._rules)
