@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from training.device import train_device
 from training.devsets import DEV_VARIANTS, build_dev_sets
 from training.files import write_json
 
@@ -123,7 +124,7 @@ def rerank_report(cfg: EvaluateConfig, run_dir: Path, beir: Any, score_fn: str) 
     qids = [beir.query_ids[i] for i in idx]
     bm25 = build_retriever("bm25").fit(beir.doc_texts)
     first = [[i for i, _ in hits] for hits in bm25.search(queries, k=cfg.rerank_depth)]
-    teacher = CrossEncoder(str(run_dir / "teacher"), device="cpu")
+    teacher = CrossEncoder(str(run_dir / "teacher"), device=train_device())
     reranked = []
     for q, cands in zip(queries, first, strict=True):
         scores = teacher.predict([(q, beir.doc_texts[i]) for i in cands], batch_size=128,

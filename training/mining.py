@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from training.device import train_device
+
 logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -49,7 +51,7 @@ def dense_topk(
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.util import dot_score, semantic_search
 
-    model = SentenceTransformer(model_path, device="cpu")
+    model = SentenceTransformer(model_path, device=train_device())
     model.max_seq_length = 64
     docs = model.encode(list(corpus), batch_size=batch_size, normalize_embeddings=True,
                         show_progress_bar=show_progress_bar, convert_to_tensor=True)

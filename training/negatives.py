@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from training.device import train_device
 from training.files import read_jsonl, write_jsonl
 from training.mining import bm25_topk, dense_topk, is_subset
 
@@ -117,7 +118,7 @@ def mine_negatives(cfg: NegativesConfig, run_dir: Path) -> dict[str, int]:
     pairs = sample_pairs(all_pairs, cfg, rng)
     queries = [p["query"] for p in pairs]
     cands = candidates(pairs, corpus_rows, _rankings(cfg, queries, corpus), corpus, cfg)
-    teacher = CrossEncoder(str(run_dir / "teacher"), device="cpu")
+    teacher = CrossEncoder(str(run_dir / "teacher"), device=train_device())
     pos = teacher.predict([(p["query"], p["positive"]) for p in pairs], batch_size=cfg.batch_size,
                           show_progress_bar=cfg.show_progress_bar, convert_to_numpy=True)
     neg = teacher.predict([(c["query"], c["negative"]) for c in cands], batch_size=cfg.batch_size,

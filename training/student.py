@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from training.device import on_cpu, train_device
 from training.files import read_jsonl, replace_dir, write_json
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def load_student(cfg: StudentConfig) -> Any:
 
     from retrieval.models import resolve
 
-    model = SentenceTransformer(resolve(cfg.base_model), device="cpu")
+    model = SentenceTransformer(resolve(cfg.base_model), device=train_device())
     model.max_seq_length = cfg.max_seq_length
     model.similarity_fn_name = "cosine" if cfg.score_fn == "cosine" else "dot"
     return model
@@ -178,7 +179,7 @@ def _run_phase(model: Any, name: str, rows: list[dict], cfg: StudentConfig, run_
         output_dir=str(work), num_train_epochs=cfg.marginmse_epochs if gpl else cfg.epochs,
         per_device_train_batch_size=cfg.batch_size, learning_rate=lr, warmup_ratio=cfg.warmup_ratio,
         seed=cfg.seed, logging_steps=5,
-        save_strategy="no", report_to="none", use_cpu=True, disable_tqdm=not cfg.show_progress_bar,
+        save_strategy="no", report_to="none", use_cpu=on_cpu(), disable_tqdm=not cfg.show_progress_bar,
         batch_sampler=BatchSamplers.BATCH_SAMPLER if gpl else BatchSamplers.NO_DUPLICATES,
     )
     callbacks = [monitor.callback(offset, name, cfg.eval_steps)] if monitor else []

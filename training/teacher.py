@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from training.device import on_cpu, train_device
 from training.files import read_jsonl, replace_dir, write_json
 from training.mining import bm25_topk, is_subset
 
@@ -86,12 +87,13 @@ def train_teacher(cfg: TeacherConfig, run_dir: Path) -> dict[str, Any]:
     from retrieval.models import resolve
 
     rows = teacher_examples(read_jsonl(run_dir / "pairs.jsonl"), cfg)
-    model = CrossEncoder(resolve(cfg.base_model), num_labels=1, max_length=cfg.max_length, device="cpu")
+    model = CrossEncoder(resolve(cfg.base_model), num_labels=1, max_length=cfg.max_length,
+                         device=train_device())
     work = run_dir / "teacher.work"
     args = CrossEncoderTrainingArguments(
         output_dir=str(work), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.batch_size,
         learning_rate=cfg.learning_rate, warmup_ratio=cfg.warmup_ratio, seed=cfg.seed,
-        logging_steps=10, save_strategy="no", report_to="none", use_cpu=True,
+        logging_steps=10, save_strategy="no", report_to="none", use_cpu=on_cpu(),
         disable_tqdm=not cfg.show_progress_bar, dataloader_num_workers=0,
     )
     trainer = CrossEncoderTrainer(

@@ -100,6 +100,20 @@ def test_shipped_config_loads() -> None:
     assert cfg.student.score_fn == "cosine" and cfg.negatives.retrievers == ("dense", "bm25")
 
 
+@pytest.mark.parametrize("path", sorted(CONFIGS.glob("*.json")), ids=lambda p: p.stem)
+def test_every_committed_config_loads(path: Path) -> None:
+    """A config the docs name must still parse: unknown or misspelt keys fail loudly here, not in a run."""
+    cfg = load_config(path)
+    assert cfg.student.loss and cfg.teacher.queries > 0
+
+
+def test_the_no_margins_ablation_differs_from_its_base_only_in_the_margin_weight() -> None:
+    base = load_config(CONFIGS / "v7-teacher-from-shipped.json")
+    ablation = load_config(CONFIGS / "v7-no-margins.json")
+    assert ablation.student.margin_weight == 0.0 and base.student.margin_weight == 5.0
+    assert replace(ablation, student=base.student) == base
+
+
 def test_choose_checkpoint_ships_the_better_dense_model() -> None:
     summary = {"dense:student": {"sentence": 0.80, "request": 0.90}, "dense:warmup": {"sentence": 0.84,
                                                                                     "request": 0.88}}
