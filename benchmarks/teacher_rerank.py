@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import random
 import shutil
 import time
 from pathlib import Path
@@ -35,20 +34,18 @@ def _z(x: np.ndarray) -> np.ndarray:
 
 
 def pick_queries(total: int, sample: int | None, seed: int = 0) -> list[int]:
-    """Query positions to score: all, or the ``sample`` that the training run's rerank report draws.
+    """Query positions to score: all, or the ``sample`` a training run's rerank report draws.
 
-    The same draw as ``training.evaluate.rerank_report`` (``random.Random(seed).sample``, sorted), so
-    ``--sample 200`` on ``sentence-seed0`` scores the queries of a run's ``metrics.json`` "rerank".
+    Delegates to ``training.evaluate.rerank_sample``, so ``--sample 200`` on ``sentence-seed0`` scores
+    the very queries of a run's ``metrics.json`` "rerank".
 
     Example:
         >>> pick_queries(5, None)
         [0, 1, 2, 3, 4]
-        >>> len(pick_queries(1072, 200)), pick_queries(1072, 200) == pick_queries(1072, 200)
-        (200, True)
     """
-    if sample is None or sample >= total:
-        return list(range(total))
-    return sorted(random.Random(seed).sample(range(total), sample))
+    from training.evaluate import rerank_sample
+
+    return list(range(total)) if sample is None else rerank_sample(total, sample, seed)
 
 
 def rerank_folder(teacher: Any, folder: Path, depth: int, sample: int | None) -> dict[str, float]:

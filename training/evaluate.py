@@ -112,14 +112,25 @@ def _recall10(rankings: list[list[int]], beir: Any, qids: list[str]) -> float:
     return compute_metrics(run, {q: beir.qrels[q] for q in qids})["recall@10"]
 
 
+def rerank_sample(total: int, size: int, seed: int = 0) -> list[int]:
+    """Sorted positions of the ``size`` queries (of ``total``) the rerank report scores; all if fewer.
+
+    Example:
+        >>> rerank_sample(5, 10)
+        [0, 1, 2, 3, 4]
+        >>> len(rerank_sample(1072, 200)), rerank_sample(1072, 200) == rerank_sample(1072, 200)
+        (200, True)
+    """
+    return sorted(random.Random(seed).sample(range(total), min(size, total)))
+
+
 def rerank_report(cfg: EvaluateConfig, run_dir: Path, beir: Any, score_fn: str) -> dict[str, float]:
     """Recall@10 on a query sample: BM25, the teacher reranking BM25's top-k, MiniLM, the student."""
     from sentence_transformers.cross_encoder import CrossEncoder
 
     from retrieval.retrievers import build_retriever
 
-    rng = random.Random(cfg.seed)
-    idx = sorted(rng.sample(range(len(beir.query_ids)), min(cfg.rerank_queries, len(beir.query_ids))))
+    idx = rerank_sample(len(beir.query_ids), cfg.rerank_queries, cfg.seed)
     queries = [beir.query_texts[i] for i in idx]
     qids = [beir.query_ids[i] for i in idx]
     bm25 = build_retriever("bm25").fit(beir.doc_texts)
