@@ -8,6 +8,11 @@ would type to a music assistant, and writes a BEIR folder with the same corpus a
 with ``cratedigger evaluate OUT --retriever ...``. Rewrites that come back empty, very long, or
 identical to the sentence are dropped (counted in ``stats.json``).
 
+llama.cpp's greedy output differs across CPUs, so ``--rewrites FILE`` keeps every rewrite in a JSONL
+cache keyed by a hash of the source text (``benchmarks/devsets/musiccaps_dev_llm_rewrites.jsonl`` holds
+the dev folders' rewrites): rewrites found there are reused, new ones appended, so a folder rebuilt on
+another machine holds the same requests and a stopped run resumes where it stopped.
+
 Out of scope: a larger LLM, human-written requests, training on these (they are for evaluation only).
 
 Example:
@@ -17,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import random
@@ -28,6 +34,8 @@ from retrieval.evaluation.evaluate import load_beir
 from retrieval.models import resolve
 
 logger = logging.getLogger(__name__)
+
+DEV_REWRITES = Path(__file__).parent / "devsets" / "musiccaps_dev_llm_rewrites.jsonl"
 
 SYSTEM = (
     "Rewrite the music description as a short casual request a listener would type to a music app. "
@@ -57,13 +65,53 @@ def rephrase(llm: object, sentence: str, max_tokens: int = 60) -> str:
     return answer
 
 
-def build(src: Path, out: Path, n_queries: int, seed: int) -> dict[str, int]:
-    from llama_cpp import Llama
+def source_key(text: str) -> str:
+    """The cache key of a source sentence: its first 16 hex digits of SHA-256.
 
+    Example:
+        >>> source_key("A slow violin solo.")
+        '34e513acde978fa6'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class RewriteCache:
+    """Rewrites by source key, read from and appended to a JSONL file (``None``: no file)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.known: dict[str, str] = {}
+        if path and path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    self.known[row["source_sha256"]] = row["text"]
+
+    def get(self, llm_factory: object, sentence: str) -> str:
+        key = source_key(sentence)
+        if key not in self.known:
+            self.known[key] = rephrase(llm_factory(), sentence)  # type: ignore[operator]
+            if self.path:
+                with self.path.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps({"source_sha256": key, "text": self.known[key],
+                                        "model": "qwen2.5-coder-0.5b-q4km-greedy"}) + "\n")
+        return self.known[key]
+
+
+def build(src: Path, out: Path, n_queries: int, seed: int, rewrites: Path | None = None) -> dict[str, int]:
     data = load_beir(src)
     rng = random.Random(seed)
     picked = rng.sample(range(len(data.query_ids)), min(n_queries, len(data.query_ids)))
-    llm = Llama(model_path=resolve("qwen"), n_ctx=1024, verbose=False, seed=seed)
+    cache = RewriteCache(rewrites)
+    loaded: list[object] = []
+
+    def llm() -> object:  # loaded on the first rewrite the cache lacks
+        if not loaded:
+            from llama_cpp import Llama
+
+            loaded.append(Llama(model_path=resolve("qwen"), n_ctx=1024, verbose=False, seed=seed))
+        return loaded[0]
+
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "qrels").mkdir(parents=True)
@@ -72,7 +120,7 @@ def build(src: Path, out: Path, n_queries: int, seed: int) -> dict[str, int]:
     with (tmp / "queries.jsonl").open("w") as q, (tmp / "qrels" / "test.tsv").open("w") as r:
         r.write("query-id\tcorpus-id\tscore\n")
         for n, i in enumerate(picked, 1):
-            qid, text = data.query_ids[i], rephrase(llm, data.query_texts[i])
+            qid, text = data.query_ids[i], cache.get(llm, data.query_texts[i])
             if not text:
                 dropped += 1
                 continue
@@ -83,7 +131,8 @@ def build(src: Path, out: Path, n_queries: int, seed: int) -> dict[str, int]:
             if n % 25 == 0:
                 each = (time.perf_counter() - start) / n
                 logger.info("%d/%d rephrased (%.1f s each)", n, len(picked), each)
-    stats = {"queries": kept, "dropped": dropped, "seconds": round(time.perf_counter() - start)}
+    stats = {"queries": kept, "dropped": dropped, "seconds": round(time.perf_counter() - start),
+             "llm_loaded": bool(loaded)}
     (tmp / "stats.json").write_text(json.dumps({"source": str(src), "seed": seed, **stats}, indent=1))
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
@@ -96,9 +145,11 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rewrites", type=Path, default=None,
+                        help="JSONL cache of rewrites to reuse and extend, e.g. " + str(DEV_REWRITES))
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    print(json.dumps(build(args.src, args.out, args.queries, args.seed)))
+    print(json.dumps(build(args.src, args.out, args.queries, args.seed, args.rewrites)))
 
 
 if __name__ == "__main__":

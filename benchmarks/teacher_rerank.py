@@ -7,6 +7,8 @@ teacher (``--teacher DIR``, e.g. ``runs/v7/teacher``) or trains teacher variants
 and scores each. Per folder it prints Recall@10 of BM25 alone, of the teacher reranking BM25's top
 ``--depth``, and of the two fused (z-scored teacher + z-scored BM25, per query). ``--sample 200`` on
 ``sentence-seed0`` scores the queries a training run's ``metrics.json`` reports as "rerank".
+``--label-weights 1 2`` adds the fusion the pseudo-label stage uses with ``bm25_weight`` w (the
+teacher's logit + w × BM25's z-score, ``training.pseudo_labels``), to choose w on dev folders.
 
     python benchmarks/teacher_rerank.py --teacher runs/v7/teacher --folders B/sentence-seed0 L/sentence-seed0
     CRATEDIGGER_TRAIN_DEVICE=cuda python benchmarks/teacher_rerank.py --run-dir runs/v7 \\
@@ -48,8 +50,14 @@ def pick_queries(total: int, sample: int | None, seed: int = 0) -> list[int]:
     return list(range(total)) if sample is None else rerank_sample(total, sample, seed)
 
 
-def rerank_folder(teacher: Any, folder: Path, depth: int, sample: int | None) -> dict[str, float]:
-    """Recall@10 (%) of BM25, the teacher on BM25's top ``depth``, and their fusion, on one BEIR folder."""
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def rerank_folder(teacher: Any, folder: Path, depth: int, sample: int | None,
+                  label_weights: tuple[float, ...] = ()) -> dict[str, float]:
+    """Recall@10 (%) of BM25, the teacher on BM25's top ``depth``, and their fusions, on one BEIR folder."""
     from retrieval.evaluation.evaluate import load_beir
     from retrieval.evaluation.metrics import compute_metrics
     from retrieval.retrievers import build_retriever
@@ -60,11 +68,16 @@ def rerank_folder(teacher: Any, folder: Path, depth: int, sample: int | None) ->
     qids, queries = [beir.query_ids[i] for i in idx], [beir.query_texts[i] for i in idx]
     hits = build_retriever("bm25").fit(beir.doc_texts).search(list(queries), k=depth)
     runs: dict[str, dict[str, list[str]]] = {"bm25": {}, "teacher": {}, "teacher+bm25": {}}
+    runs |= {f"label w={w:g}": {} for w in label_weights}
     for qid, query, row in zip(qids, queries, hits, strict=True):
         cands = [i for i, _ in row]
         t = np.asarray(teacher.predict([(query, beir.doc_texts[i]) for i in cands], batch_size=256,
                                        show_progress_bar=False), dtype=float)
-        fused = _z(t) + _z(np.asarray([s for _, s in row], dtype=float))
+        bm25_z = _z(np.asarray([s for _, s in row], dtype=float))
+        fused = _z(t) + bm25_z
+        for w in label_weights:  # the CrossEncoder's scores are sigmoid probabilities
+            label = _logit(t) + w * bm25_z
+            runs[f"label w={w:g}"][qid] = [beir.doc_ids[cands[j]] for j in np.argsort(-label, kind="stable")]
         runs["bm25"][qid] = [beir.doc_ids[i] for i in cands]
         runs["teacher"][qid] = [beir.doc_ids[cands[j]] for j in np.argsort(-t, kind="stable")]
         runs["teacher+bm25"][qid] = [beir.doc_ids[cands[j]] for j in np.argsort(-fused, kind="stable")]
@@ -73,14 +86,15 @@ def rerank_folder(teacher: Any, folder: Path, depth: int, sample: int | None) ->
     return {**out, "queries": float(n)}
 
 
-def score_teacher(teacher_dir: Path, folders: list[Path], depth: int, sample: int | None) -> dict:
+def score_teacher(teacher_dir: Path, folders: list[Path], depth: int, sample: int | None,
+                  label_weights: tuple[float, ...] = ()) -> dict:
     """Every folder's figures for the teacher saved in ``teacher_dir``."""
     from sentence_transformers.cross_encoder import CrossEncoder
 
     from training.device import train_device
 
     teacher = CrossEncoder(str(teacher_dir), device=train_device())
-    return {str(f): rerank_folder(teacher, f, depth, sample) for f in folders}
+    return {str(f): rerank_folder(teacher, f, depth, sample, label_weights) for f in folders}
 
 
 def train_variant(run_dir: Path, config: Path, name: str, overrides: dict, work: Path) -> tuple[Path, float]:
@@ -99,8 +113,9 @@ def train_variant(run_dir: Path, config: Path, name: str, overrides: dict, work:
 
 def _print(label: str, figures: dict) -> None:
     for folder, f in figures.items():
+        extra = "".join(f"  {k} {v:5.1f}" for k, v in f.items() if k.startswith("label"))
         print(f"{label:24s} {folder:32s} n={int(f['queries']):5d}  bm25 {f['bm25']:5.1f}  "
-              f"teacher {f['teacher']:5.1f}  teacher+bm25 {f['teacher+bm25']:5.1f}", flush=True)
+              f"teacher {f['teacher']:5.1f}  teacher+bm25 {f['teacher+bm25']:5.1f}{extra}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--depth", type=int, default=100)
     ap.add_argument("--sample", type=int, default=None,
                     help="score N queries per folder, drawn as a training run's rerank report draws them")
+    ap.add_argument("--label-weights", nargs="*", type=float, default=[],
+                    help="also rank by the teacher's logit + w x BM25 z-score (pseudo_labels.bm25_weight)")
     ap.add_argument("--output", type=Path, help="write every figure here as JSON")
     args = ap.parse_args(argv)
     if not args.teacher and not (args.run_dir and args.variant):
@@ -122,13 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     if args.teacher:
         results["teacher"] = {"path": str(args.teacher),
-                              "folders": score_teacher(args.teacher, args.folders, args.depth, args.sample)}
+                              "folders": score_teacher(args.teacher, args.folders, args.depth, args.sample,
+                                                         tuple(args.label_weights))}
         _print("teacher", results["teacher"]["folders"])
     for spec in args.variant:
         name, _, raw = spec.partition("=")
         overrides = json.loads(raw or "{}")
         teacher_dir, seconds = train_variant(args.run_dir, args.config, name, overrides, args.work)
-        figures = score_teacher(teacher_dir, args.folders, args.depth, args.sample)
+        figures = score_teacher(teacher_dir, args.folders, args.depth, args.sample, tuple(args.label_weights))
         results[name] = {"overrides": overrides, "train_seconds": round(seconds, 1), "folders": figures}
         _print(name, figures)
         if args.output:

@@ -42,3 +42,32 @@ def test_rephrase_keeps_first_line_and_drops_unusable_answers(answer: str, expec
     sent = llm.seen[0]
     assert sent[0]["role"] == "system" and sent[-1] == {"role": "user", "content": "a slow piano song."}
     assert len(sent) == 2 + 2 * len(llm_requests.EXAMPLES)
+
+
+def test_rewrite_cache_reuses_known_rewrites_and_appends_new_ones(tmp_path: Path) -> None:
+    path = tmp_path / "rewrites.jsonl"
+    llm = ScriptedLLM(["got any slow piano?"])
+    cache = llm_requests.RewriteCache(path)
+    assert cache.get(lambda: llm, "A slow piano song.") == "got any slow piano?"
+    again = llm_requests.RewriteCache(path)  # a fresh process reads the file
+    assert again.get(lambda: pytest.fail("the LLM must not be asked twice"), "A slow piano song.") == (
+        "got any slow piano?")
+    assert len(path.read_text().splitlines()) == 1 and len(llm.seen) == 1
+
+
+def test_build_from_a_full_cache_needs_no_llm(tmp_path: Path) -> None:
+    import json
+
+    src = tmp_path / "src"
+    (src / "qrels").mkdir(parents=True)
+    (src / "corpus.jsonl").write_text(json.dumps({"_id": "d1", "text": "piano, slow"}) + "\n")
+    (src / "queries.jsonl").write_text(json.dumps({"_id": "q1", "text": "A slow piano song."}) + "\n")
+    (src / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\n")
+    cache = tmp_path / "rewrites.jsonl"
+    cache.write_text(json.dumps({"source_sha256": llm_requests.source_key("A slow piano song."),
+                                 "text": "slow piano please"}) + "\n")
+    stats = llm_requests.build(src, tmp_path / "out", n_queries=5, seed=0, rewrites=cache)
+    assert stats["queries"] == 1 and stats["llm_loaded"] is False
+    row = json.loads((tmp_path / "out" / "queries.jsonl").read_text())
+    assert row == {"_id": "q1", "text": "slow piano please", "source": "A slow piano song."}
+    assert "q1\td1\t1" in (tmp_path / "out" / "qrels" / "test.tsv").read_text()

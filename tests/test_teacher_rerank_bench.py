@@ -71,3 +71,14 @@ def test_a_real_cross_encoder_through_main(folder: Path, tiny_model_path: Path, 
 def test_main_needs_a_teacher_or_variants(folder: Path) -> None:
     with pytest.raises(SystemExit):
         teacher_rerank.main(["--folders", str(folder)])
+
+
+def test_label_weights_rank_by_the_pseudo_label_fusion(folder: Path) -> None:
+    class FlatTeacher:  # no opinion: the label fusion then ranks as BM25 does
+        def predict(self, pairs: list[tuple[str, str]], **_: object) -> list[float]:
+            return [0.5 for _ in pairs]
+
+    figures = teacher_rerank.rerank_folder(FlatTeacher(), folder, 12, None, label_weights=(1.0,))
+    assert figures["label w=1"] == figures["bm25"]
+    oracle = teacher_rerank.rerank_folder(OracleTeacher(), folder, 12, None, label_weights=(0.0,))
+    assert oracle["label w=0"] == 100.0  # weight 0: the teacher alone

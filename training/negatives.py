@@ -16,11 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrieval.errors import CratediggerError
 from training.device import train_device
 from training.files import read_jsonl, write_jsonl
 from training.mining import bm25_topk, dense_topk, is_subset
 
 logger = logging.getLogger(__name__)
+
+
+class NoNegativesError(CratediggerError):
+    """The teacher scored every mined candidate as relevant, so no triplet is left to train on."""
 
 
 @dataclass
@@ -140,6 +145,12 @@ def _select(cfg: NegativesConfig, cands: list[dict], pos: list[float], neg: list
             continue
         taken[key] = taken.get(key, 0) + 1
         kept.append({**cand, "pos_prob": pos[cand["qi"]], "neg_prob": p_neg})
+    if not kept:
+        raise NoNegativesError(
+            f"negatives: 0 of {len(cands)} mined candidates kept for {len(pos)} queries: the teacher scored "
+            f"{dropped} of them at or above relevant_threshold {cfg.relevant_threshold} (expected some "
+            "below it). The teacher is undertrained or the threshold too low: train the teacher on more "
+            "queries or raise negatives.relevant_threshold.")
     write_jsonl(run_dir / "negatives.jsonl", kept)
     counts = {"queries": len(pos), "candidates": len(cands), "dropped_relevant": dropped, "kept": len(kept)}
     logger.info("negatives: %s", counts)

@@ -126,7 +126,7 @@ def _stage_plan(cfg: PipelineConfig, run_dir: Path) -> dict[str, tuple[Any, list
                     lambda: teacher.train_teacher(cfg.teacher, run_dir)),
         "negatives": (cfg.negatives, ["pairs.jsonl", "teacher"], ["negatives.jsonl"],
                       lambda: negatives.mine_negatives(cfg.negatives, run_dir)),
-        "pseudo_labels": (cfg.pseudo_labels, ["negatives.jsonl"], ["labels.jsonl"],
+        "pseudo_labels": (cfg.pseudo_labels, ["negatives.jsonl", "corpus.jsonl"], ["labels.jsonl"],
                           lambda: pseudo_labels.pseudo_label(cfg.pseudo_labels, run_dir)),
         "student": (cfg.student, ["labels.jsonl"], ["student", "student_log.json"], run_student),
         "evaluate": (cfg.evaluate, ["student", "teacher", "student_log.json"], ["metrics.json"],

@@ -2,8 +2,11 @@
 
 ``scale`` chooses the teacher score: ``prob`` (sigmoid output, δ in [-1, 1], the same range as a
 difference of cosine similarities, used with a cosine student) or ``logit`` (raw logit, the GPL paper's
-choice for a dot-product student). Writes ``labels.jsonl`` (query, positive, negative, label).
-Out of scope: scoring (done once in ``negatives``, whose teacher probabilities this reads).
+choice for a dot-product student). With ``bm25_weight`` > 0 the teacher is fused with the served BM25
+(``training.fused_teacher``): the score is the teacher's logit plus ``bm25_weight`` × the document's BM25
+score z-scored over the query's top ``bm25_depth``, so margins come from a teacher that reranks better
+than either half. Writes ``labels.jsonl`` (query, positive, negative, label).
+Out of scope: scoring with the cross-encoder (done once in ``negatives``, whose probabilities this reads).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ class PseudoLabelConfig:
     """
 
     scale: str = "prob"  # "prob" | "logit"
+    bm25_weight: float = 0.0  # 0: the cross-encoder alone; > 0: fused with BM25 z-scores
+    bm25_depth: int = 100  # a query's BM25 mean and spread are taken over its top bm25_depth documents
 
 
 def _logit(p: float) -> float:
@@ -35,20 +40,44 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def margin(pos_prob: float, neg_prob: float, cfg: PseudoLabelConfig) -> float:
-    """δ for one triplet from the teacher's probabilities."""
-    if cfg.scale == "prob":
-        return round(pos_prob - neg_prob, 6)
-    if cfg.scale == "logit":
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def margin(pos_prob: float, neg_prob: float, cfg: PseudoLabelConfig, pos_z: float = 0.0,
+           neg_z: float = 0.0) -> float:
+    """δ for one triplet from the teacher's probabilities (and the BM25 z-scores when fused).
+
+    Example:
+        >>> cfg = PseudoLabelConfig(scale="logit", bm25_weight=0.5)
+        >>> margin(0.5, 0.5, cfg, pos_z=2.0, neg_z=0.0)  # equal teacher scores: BM25 decides
+        1.0
+    """
+    if cfg.scale not in ("prob", "logit"):
+        raise ValueError(f"unknown pseudo-label scale {cfg.scale!r}: expected 'prob' or 'logit'")
+    if cfg.bm25_weight == 0.0:
+        if cfg.scale == "prob":
+            return round(pos_prob - neg_prob, 6)
         return round(_logit(pos_prob) - _logit(neg_prob), 6)
-    raise ValueError(f"unknown pseudo-label scale {cfg.scale!r}: expected 'prob' or 'logit'")
+    pos = _logit(pos_prob) + cfg.bm25_weight * pos_z
+    neg = _logit(neg_prob) + cfg.bm25_weight * neg_z
+    if cfg.scale == "prob":
+        return round(_sigmoid(pos) - _sigmoid(neg), 6)
+    return round(pos - neg, 6)
 
 
 def pseudo_label(cfg: PseudoLabelConfig, run_dir: Path) -> dict[str, float]:
     """Write ``labels.jsonl`` from ``negatives.jsonl``; return count and mean margin."""
     rows = read_jsonl(run_dir / "negatives.jsonl")
+    pos_z, neg_z = [0.0] * len(rows), [0.0] * len(rows)
+    if cfg.bm25_weight:
+        from training.fused_teacher import bm25_zscores
+
+        corpus = [r["text"] for r in read_jsonl(run_dir / "corpus.jsonl")]
+        pos_z, neg_z = bm25_zscores(rows, corpus, cfg.bm25_depth)
     out = [{"query": r["query"], "positive": r["positive"], "negative": r["negative"],
-            "label": margin(r["pos_prob"], r["neg_prob"], cfg), "kind": r.get("kind", "")} for r in rows]
+            "label": margin(r["pos_prob"], r["neg_prob"], cfg, pz, nz), "kind": r.get("kind", "")}
+           for r, pz, nz in zip(rows, pos_z, neg_z, strict=True)]
     write_jsonl(run_dir / "labels.jsonl", out)
     mean = sum(r["label"] for r in out) / max(len(out), 1)
     logger.info("pseudo labels: %d triplets, mean margin %.3f", len(out), mean)

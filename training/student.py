@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from retrieval.errors import CratediggerError
 from training.device import on_cpu, train_device
 from training.files import read_jsonl, replace_dir, write_json
 
@@ -145,6 +146,12 @@ def train_student(cfg: StudentConfig, run_dir: Path, dev_dir: Path | None = None
     rows = repeat_rows(read_jsonl(run_dir / "labels.jsonl"), cfg.repeat_kinds)
     random.Random(cfg.seed).shuffle(rows)
     rows = rows[: cfg.max_rows] if cfg.max_rows else rows
+    if not rows:
+        raise CratediggerError(f"student: {run_dir / 'labels.jsonl'} holds 0 triplets (expected at least "
+                               "one); rerun the negatives and pseudo_labels stages with --force")
+    from transformers import set_seed
+
+    set_seed(cfg.seed)  # a run does not depend on what the process drew from torch's generator before
     model = load_student(cfg)
     monitor = DevRecallCallback(model, dev_dir, cfg.eval_queries, cfg.score_fn, cfg.seed) if dev_dir else None
     history: list[dict] = []

@@ -83,10 +83,12 @@ def train_teacher(cfg: TeacherConfig, run_dir: Path) -> dict[str, Any]:
         CrossEncoderTrainingArguments,
     )
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+    from transformers import set_seed
 
     from retrieval.models import resolve
 
     rows = teacher_examples(read_jsonl(run_dir / "pairs.jsonl"), cfg)
+    set_seed(cfg.seed)  # the new classification head is drawn from torch's global generator: seed it first
     model = CrossEncoder(resolve(cfg.base_model), num_labels=1, max_length=cfg.max_length,
                          device=train_device())
     work = run_dir / "teacher.work"

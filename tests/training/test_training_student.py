@@ -70,3 +70,13 @@ def test_repeat_rows_oversamples_one_kind() -> None:
     out = repeat_rows(rows, {"request": 3})
     assert [r["query"] for r in out] == ["a", "b", "c", "a", "a"]
     assert repeat_rows(rows, {}) == rows
+
+
+def test_student_refuses_an_empty_labels_file(tmp_path: Path) -> None:
+    from retrieval.errors import CratediggerError
+    from training.student import train_student
+
+    (tmp_path / "labels.jsonl").write_text("")
+    with pytest.raises(CratediggerError, match="0 triplets"):
+        train_student(StudentConfig(), tmp_path)
+    assert not (tmp_path / "student").exists()
