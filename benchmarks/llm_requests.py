@@ -28,7 +28,9 @@ import logging
 import random
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from retrieval.evaluation.evaluate import load_beir
 from retrieval.models import resolve
@@ -87,10 +89,11 @@ class RewriteCache:
                     row = json.loads(line)
                     self.known[row["source_sha256"]] = row["text"]
 
-    def get(self, llm_factory: object, sentence: str) -> str:
+    def get(self, llm_factory: Callable[[], Any], sentence: str) -> str:
+        """The cached rewrite of ``sentence``, or a new one from ``llm_factory()``'s model, cached."""
         key = source_key(sentence)
         if key not in self.known:
-            self.known[key] = rephrase(llm_factory(), sentence)  # type: ignore[operator]
+            self.known[key] = rephrase(llm_factory(), sentence)
             if self.path:
                 with self.path.open("a", encoding="utf-8") as f:
                     f.write(json.dumps({"source_sha256": key, "text": self.known[key],
@@ -103,9 +106,9 @@ def build(src: Path, out: Path, n_queries: int, seed: int, rewrites: Path | None
     rng = random.Random(seed)
     picked = rng.sample(range(len(data.query_ids)), min(n_queries, len(data.query_ids)))
     cache = RewriteCache(rewrites)
-    loaded: list[object] = []
+    loaded: list[Any] = []
 
-    def llm() -> object:  # loaded on the first rewrite the cache lacks
+    def llm() -> Any:  # loaded on the first rewrite the cache lacks
         if not loaded:
             from llama_cpp import Llama
 
