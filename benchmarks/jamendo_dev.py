@@ -6,7 +6,11 @@ training.generate_requests --kinds jamendo_dev``) and ones written by hand in a 
 (``jamendo_validation_human.jsonl``, naming the tags, so easy), and 130 listener descriptions that
 describe the sound rather than name the tags (``jamendo_validation_listener.jsonl``, written by the
 session's agents for tracks drawn with ``random.Random(2026)``, independently of the training
-lexicons). The corpus is every distinct tag set of the validation split
+lexicons), and 200 descriptions written as a listener writes after hearing the track
+(``jamendo_validation_heard.jsonl``: tracks drawn uniformly over validation tracks with
+``random.Random(20261207)``, so short common tag sets are as frequent as in the split; the writers were told
+to leave out about a third of the tags and to add details a track of that kind has but its uploader did
+not tag, as people describing audio do). The corpus is every distinct tag set of the validation split
 (tags read as the served catalog reads them, ``jamendo_descriptor``); a query's one relevant document
 is its track's set. Training never sees the validation split (``training.data`` reads train tracks).
 
@@ -29,7 +33,8 @@ from typing import Any
 
 DEVSETS = Path(__file__).parent / "devsets"
 SOURCES = {"jamendo-llm": "jamendo_validation_llm.jsonl", "jamendo-human": "jamendo_validation_human.jsonl",
-           "jamendo-listener": "jamendo_validation_listener.jsonl"}
+           "jamendo-listener": "jamendo_validation_listener.jsonl",
+           "jamendo-heard": "jamendo_validation_heard.jsonl"}
 
 
 def validation_sets(tsv: Path) -> dict[str, str]:

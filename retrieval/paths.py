@@ -43,6 +43,12 @@ def lexicons_dir() -> Path:
     return assets_dir() / "lexicons"
 
 
+def priors_dir() -> Path:
+    """Descriptor-set priors (``priors/`` of the ``assets`` package): how many reference tracks carry each
+    set, read by the hybrid retriever (``retrieval.retrievers.set_prior``)."""
+    return assets_dir() / "priors"
+
+
 def state_dir() -> Path:
     """Directory for assembled models, cached wheels and default indexes."""
     path = Path(os.environ.get("CRATEDIGGER_HOME", Path.home() / ".cache" / "cratedigger"))

@@ -1,4 +1,5 @@
-"""Subcommands contributed by ``training`` to the ``cratedigger`` CLI: ``train`` and ``ship-model``.
+"""Subcommands contributed by ``training`` to the ``cratedigger`` CLI: ``train``, ``ship-model`` and
+``build-set-prior``.
 
 Out of scope: the stages themselves (``training.pipeline``).
 """
@@ -12,7 +13,7 @@ from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
-    """Add ``train`` and ``ship-model`` to ``sub`` (an argparse subparsers object)."""
+    """Add ``train``, ``ship-model`` and ``build-set-prior`` to ``sub`` (an argparse subparsers object)."""
     train = sub.add_parser("train", help="run the GPL training pipeline (resumable)")
     train.add_argument("--config", required=True, help="pipeline config JSON (see training/configs/)")
     train.add_argument("--stages", nargs="+", default=None,
@@ -27,6 +28,12 @@ def add_parsers(sub: Any) -> None:
     ship.add_argument("--checkpoint", choices=["auto", "student", "warmup"], default="auto",
                       help="the final student, its contrastive warm-up, or (auto) the better on dev")
     ship.set_defaults(func=_ship)
+    prior = sub.add_parser("build-set-prior",
+                           help="count the MTG-Jamendo train tracks' tag sets into the hybrid's set prior")
+    prior.add_argument("--data", default=None,
+                       help="tracks.tsv (default $CRATEDIGGER_DATA/jamendo/tracks.tsv)")
+    prior.add_argument("--out", default=None, help="output JSON (default: the shipped assets/priors file)")
+    prior.set_defaults(func=_build_prior)
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -37,6 +44,18 @@ def _train(args: argparse.Namespace) -> int:
     records = run_pipeline(cfg, run_dir, args.stages, force=args.force)
     summary = {k: {"seconds": v.get("seconds"), "result": v.get("result")} for k, v in records.items()}
     print(json.dumps(summary, indent=1))
+    return 0
+
+
+def _build_prior(args: argparse.Namespace) -> int:
+    from retrieval.paths import data_dir, priors_dir
+    from retrieval.retrievers.set_prior import JAMENDO_PRIOR
+    from training.set_prior import build_set_prior
+
+    tsv = Path(args.data) if args.data else data_dir() / "jamendo" / "tracks.tsv"
+    out = Path(args.out) if args.out else priors_dir() / JAMENDO_PRIOR
+    prior = build_set_prior(tsv, out)
+    print(f"{out}: {len(prior.counts)} tag sets, rates by size {prior.size_rates}")
     return 0
 
 

@@ -72,6 +72,12 @@ def add_parsers(sub: Any) -> None:
         "--query-expansion", action=argparse.BooleanOptionalAction, default=None,
         help="lexicon query expansion of BM25 (default: on for hybrid, off for plain bm25)",
     )
+    ev.add_argument(
+        "--set-prior", action=argparse.BooleanOptionalAction, default=None,
+        help="add the MTG-Jamendo descriptor-set prior to hybrid scores (default: on; it moves nothing on "
+        "corpora outside the Jamendo vocabulary)",
+    )
+    ev.add_argument("--prior-weight", type=float, default=None, help="weight of log P(set) (hybrid)")
     ev.add_argument("--batch-size", type=int, default=64)
     ev.add_argument(
         "--no-embedding-cache",
@@ -111,12 +117,13 @@ def _retriever_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         ("weight", args.hybrid_weight),
         ("normalization", args.hybrid_normalization),
         ("sparse", args.hybrid_sparse),
+        ("prior", getattr(args, "set_prior", None)),
+        ("prior_weight", getattr(args, "prior_weight", None)),
     ):
         if value is not None:
             if args.retriever != "hybrid":
-                raise CratediggerError(
-                    f"--hybrid-{key} only applies to --retriever hybrid, not {args.retriever}"
-                )
+                flag = {"prior": "set-prior", "prior_weight": "prior-weight"}.get(key, f"hybrid-{key}")
+                raise CratediggerError(f"--{flag} only applies to --retriever hybrid, not {args.retriever}")
             kw[key] = value
     expand = getattr(args, "query_expansion", None)
     if expand is not None:
@@ -189,6 +196,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
             per_folder[folder] = evaluate_retriever(retriever, beir)
         except ValueError as exc:
             raise CratediggerError(f"{folder}: {exc}; check its corpus.jsonl and queries.jsonl") from exc
+        if getattr(retriever, "prior", None) is not None:
+            active = bool(getattr(retriever, "prior_active", False))
+            per_folder[folder]["set_prior_active"] = float(active)
+            state = "applied" if active else "not applied (corpus outside its vocabulary)"
+            logger.info("%s: set prior %s", folder, state)
     groups = group_results(per_folder)
     print(format_table(per_folder, groups))
     if args.output:

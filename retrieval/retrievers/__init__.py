@@ -14,19 +14,23 @@ from retrieval.retrievers.dense_retriever import DenseRetriever
 from retrieval.retrievers.hybrid_retriever import (
     DEFAULT_EXPAND,
     DEFAULT_NORMALIZATION,
+    DEFAULT_PRIOR_WEIGHT,
     DEFAULT_SPARSE,
     DEFAULT_WEIGHT,
     HybridRetriever,
 )
+from retrieval.retrievers.set_prior import SetPrior, SetPriorConfig, packaged_prior
 from retrieval.retrievers.tfidf_retriever import TfidfRetriever
 
 RETRIEVER_NAMES = ("tfidf", "bm25", "dense", "hybrid")
-_HYBRID_KEYS = ("weight", "normalization", "sparse", "expand")
+_HYBRID_KEYS = ("weight", "normalization", "sparse", "expand", "prior", "prior_weight")
 
 __all__ = [
     "BM25Retriever",
     "DenseRetriever",
     "HybridRetriever",
+    "SetPrior",
+    "SetPriorConfig",
     "TfidfRetriever",
     "RETRIEVER_NAMES",
     "build_retriever",
@@ -42,7 +46,9 @@ def build_retriever(name: str, model: str | None = None, **kw: Any) -> Retriever
         **kw: ``dense``: ``DenseRetriever`` arguments (``score_fn``, ``batch_size``, ``cache_dir``,
             ``show_progress_bar``, ``encoder``); ``hybrid``: those plus ``weight``, ``normalization``,
             ``sparse`` (``"tfidf"`` or ``"bm25"``) and ``expand`` (lexicon query expansion of its BM25
-            part, default on); ``bm25``: ``BM25Config`` fields (``expand`` default off); ``tfidf``:
+            part, default on), ``prior`` (a ``SetPrior``, ``True`` for the packaged MTG-Jamendo one,
+            the default, or ``False``/``None`` for none) and ``prior_weight``; ``bm25``:
+            ``BM25Config`` fields (``expand`` default off); ``tfidf``:
             ``TfidfVectorizer`` arguments.
 
     Example:
@@ -79,4 +85,13 @@ def build_retriever(name: str, model: str | None = None, **kw: Any) -> Retriever
         build_retriever(sparse_name, **sparse_kw),
         weight=hybrid_kw.get("weight", DEFAULT_WEIGHT),
         normalization=hybrid_kw.get("normalization", DEFAULT_NORMALIZATION),
+        prior=_prior(hybrid_kw.get("prior", True)),
+        prior_weight=hybrid_kw.get("prior_weight", DEFAULT_PRIOR_WEIGHT),
     )
+
+
+def _prior(prior: SetPrior | bool | None) -> SetPrior | None:
+    """``True``: the packaged MTG-Jamendo train-split prior; ``False``/``None``: none; a prior: itself."""
+    if prior is True:
+        return packaged_prior()
+    return prior or None

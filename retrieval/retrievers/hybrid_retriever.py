@@ -5,6 +5,9 @@ of ``minmax``, ``zscore`` or ``rrf`` (see ``retrieval.retrievers.ranking.normali
 (BM25, z-score, dense weight 0.6) were tuned with the shipped model on the 7 dev folders
 (``benchmarks/tune_hybrid.py``; docs/results-gpl.md, "Hybrid fusion with the shipped model"); the BM25
 part's lexicon query expansion was added later, on all 14 (docs/results.md, "Query expansion").
+With a ``prior`` (``SetPrior``, on by default through ``build_retriever``: the MTG-Jamendo train-split
+counts), ``prior_weight * log P(set)`` is added to the fused score of every document; on corpora outside
+the prior's vocabulary the prior is all zeros (docs/results.md, "Set prior").
 Out of scope: candidate-only fusion for very large catalogs (every document is scored).
 """
 
@@ -16,11 +19,13 @@ import numpy as np
 
 from retrieval.retrievers.base import Ranking, Retriever
 from retrieval.retrievers.ranking import normalize, search_by_scores
+from retrieval.retrievers.set_prior import SetPrior
 
 DEFAULT_WEIGHT = 0.6
 DEFAULT_NORMALIZATION = "zscore"
 DEFAULT_SPARSE = "bm25"
 DEFAULT_EXPAND = True  # lexicon query expansion of the BM25 part: docs/results.md, "Query expansion"
+DEFAULT_PRIOR_WEIGHT = 0.4  # weight of log P(set): docs/results.md, "Set prior"
 
 
 class HybridRetriever(Retriever):
@@ -31,6 +36,8 @@ class HybridRetriever(Retriever):
         sparse: a retriever with ``score_all`` (``TfidfRetriever`` or ``BM25Retriever``).
         weight: weight of the dense scores in [0, 1]; 1 is dense only, 0 sparse only.
         normalization: ``minmax``, ``zscore`` or ``rrf``.
+        prior: a descriptor-set prior added to the fused scores (``None``: none).
+        prior_weight: the weight of the prior's ``log P(set)``.
 
     Example:
         >>> h = HybridRetriever(DenseRetriever("minilm"), TfidfRetriever())  # doctest: +SKIP
@@ -46,31 +53,48 @@ class HybridRetriever(Retriever):
         sparse: Retriever,
         weight: float = DEFAULT_WEIGHT,
         normalization: str = DEFAULT_NORMALIZATION,
+        prior: SetPrior | None = None,
+        prior_weight: float = DEFAULT_PRIOR_WEIGHT,
     ) -> None:
         if not 0.0 <= weight <= 1.0:
             raise ValueError(f"hybrid weight must be in [0, 1], got {weight}")
+        if prior_weight < 0.0:
+            raise ValueError(f"prior weight must be >= 0, got {prior_weight}")
         normalize(np.zeros((1, 1)), normalization)  # validates the name early
         self.dense, self.sparse = dense, sparse
         self.weight, self.normalization = weight, normalization
+        self.prior, self.prior_weight = prior, prior_weight
         self._n_docs = 0
+        self._log_prior: np.ndarray | None = None
 
     def fit(self, corpus: Sequence[str]) -> HybridRetriever:
         self.dense.fit(corpus)
-        self.sparse.fit(corpus)
-        self._n_docs = len(corpus)
-        return self
+        return self.fit_sparse(corpus)
 
     def fit_sparse(self, corpus: Sequence[str]) -> HybridRetriever:
         """Fit only the sparse part, for a dense part already fitted on the same corpus (a saved index)."""
         self.sparse.fit(corpus)
         self._n_docs = len(corpus)
+        self._log_prior = None
+        if self.prior is not None and self.prior_weight > 0:
+            log_prior = self.prior.log_prior(corpus)
+            self._log_prior = log_prior if np.any(log_prior) else None
         return self
 
+    @property
+    def prior_active(self) -> bool:
+        """Whether the fitted corpus is in the prior's vocabulary (so the prior moves scores)."""
+        return self._log_prior is not None
+
     def fuse(self, dense_scores: np.ndarray, sparse_scores: np.ndarray) -> np.ndarray:
-        """The fused score matrix for precomputed dense and sparse score matrices."""
-        return self.weight * normalize(dense_scores, self.normalization) + (1.0 - self.weight) * normalize(
+        """The fused score matrix for precomputed dense and sparse score matrices (plus the fitted
+        corpus's prior when it has one and the matrices cover that corpus)."""
+        fused = self.weight * normalize(dense_scores, self.normalization) + (1.0 - self.weight) * normalize(
             sparse_scores, self.normalization
         )
+        if self._log_prior is not None and fused.shape[-1] == self._log_prior.shape[0]:
+            fused = fused + self.prior_weight * self._log_prior[None, :]
+        return fused
 
     def score_all(self, queries: Sequence[str]) -> np.ndarray:
         return self.fuse(
