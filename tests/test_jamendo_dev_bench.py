@@ -82,7 +82,8 @@ def test_heard_descriptions_sample_tracks_uniformly(shared_data: Path) -> None:
 
 @pytest.mark.realdata
 @pytest.mark.realmodel
-def test_the_set_prior_lifts_the_shipped_hybrid_on_heard_descriptions(shared_data: Path, tmp_path: Path) -> None:
+def test_the_set_prior_lifts_the_shipped_hybrid_on_heard_descriptions(shared_data: Path,
+                                                                      tmp_path: Path) -> None:
     """docs/results.md, "Set prior": 40.0 -> 55.0 Recall@10 with the shipped model; the sparse and dense
     parts are fitted once and fused with and without the prior."""
     from retrieval.retrievers import HybridRetriever
@@ -97,7 +98,7 @@ def test_the_set_prior_lifts_the_shipped_hybrid_on_heard_descriptions(shared_dat
         hybrid = HybridRetriever(dense, sparse, prior=prior).fit_sparse(data.doc_texts)
         assert hybrid.prior_active == (prior is not None)
         recall[name] = evaluate_retriever(_Fitted(hybrid), data)["recall@10"]
-    assert recall["prior"] >= recall["plain"] + 0.08, recall
+    assert recall["prior"] >= recall["plain"] + 0.12, recall  # measured: 0.400 -> 0.550
 
 
 class _Fitted:

@@ -196,11 +196,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
             per_folder[folder] = evaluate_retriever(retriever, beir)
         except ValueError as exc:
             raise CratediggerError(f"{folder}: {exc}; check its corpus.jsonl and queries.jsonl") from exc
-        if getattr(retriever, "prior", None) is not None:
-            active = bool(getattr(retriever, "prior_active", False))
-            per_folder[folder]["set_prior_active"] = float(active)
-            state = "applied" if active else "not applied (corpus outside its vocabulary)"
-            logger.info("%s: set prior %s", folder, state)
+        prior_state = _prior_state(retriever)
+        if prior_state is not None:
+            per_folder[folder]["set_prior_active"] = float(prior_state == "applied")
+            logger.info("%s: set prior %s", folder, prior_state)
     groups = group_results(per_folder)
     print(format_table(per_folder, groups))
     if args.output:
@@ -211,6 +210,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             "options": {k: v for k, v in vars(args).items() if k not in ("func", "dirs", "output")},
             "query_expansion": bool(getattr(getattr(getattr(retriever, "sparse", retriever), "config", None),
                                             "expand", False)),
+            "set_prior": _prior_fields(retriever),
             "folders": per_folder,
             "groups": groups,
         }
@@ -218,3 +218,22 @@ def run_evaluate(args: argparse.Namespace) -> int:
         Path(args.output).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.output}")
     return 0
+
+
+def _prior_state(retriever: Any) -> str | None:
+    """How the hybrid's set prior acted on the last corpus it was fitted on (None: it has none)."""
+    if getattr(retriever, "prior", None) is None:
+        return None
+    if getattr(retriever, "prior_active", False):
+        return "applied"
+    if not getattr(retriever, "prior_applies", False):
+        return "not applied (corpus outside its vocabulary)"
+    return "off (weight 0)"
+
+
+def _prior_fields(retriever: Any) -> dict[str, Any] | None:
+    """The set prior's name and weight for the results file (None when the retriever has no prior)."""
+    prior = getattr(retriever, "prior", None)
+    if prior is None:
+        return None
+    return {"name": prior.name, "weight": retriever.prior_weight, "min_coverage": prior.config.min_coverage}

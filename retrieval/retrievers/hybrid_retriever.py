@@ -66,6 +66,7 @@ class HybridRetriever(Retriever):
         self.prior, self.prior_weight = prior, prior_weight
         self._n_docs = 0
         self._log_prior: np.ndarray | None = None
+        self.prior_applies = False  # set by fit: the corpus is in the prior's vocabulary
 
     def fit(self, corpus: Sequence[str]) -> HybridRetriever:
         self.dense.fit(corpus)
@@ -76,14 +77,14 @@ class HybridRetriever(Retriever):
         self.sparse.fit(corpus)
         self._n_docs = len(corpus)
         self._log_prior = None
-        if self.prior is not None and self.prior_weight > 0:
-            log_prior = self.prior.log_prior(corpus)
-            self._log_prior = log_prior if np.any(log_prior) else None
+        self.prior_applies = self.prior is not None and self.prior.applies(corpus)
+        if self.prior is not None and self.prior_applies and self.prior_weight > 0:
+            self._log_prior = self.prior.log_prior(corpus)
         return self
 
     @property
     def prior_active(self) -> bool:
-        """Whether the fitted corpus is in the prior's vocabulary (so the prior moves scores)."""
+        """Whether the prior moves scores: the fitted corpus is in its vocabulary and its weight is > 0."""
         return self._log_prior is not None
 
     def fuse(self, dense_scores: np.ndarray, sparse_scores: np.ndarray) -> np.ndarray:
@@ -92,7 +93,10 @@ class HybridRetriever(Retriever):
         fused = self.weight * normalize(dense_scores, self.normalization) + (1.0 - self.weight) * normalize(
             sparse_scores, self.normalization
         )
-        if self._log_prior is not None and fused.shape[-1] == self._log_prior.shape[0]:
+        if self._log_prior is not None:
+            if fused.shape[-1] != self._log_prior.shape[0]:
+                raise ValueError(f"scores cover {fused.shape[-1]} documents but the fitted corpus has "
+                                 f"{self._log_prior.shape[0]}: fuse scores of the corpus passed to fit")
             fused = fused + self.prior_weight * self._log_prior[None, :]
         return fused
 

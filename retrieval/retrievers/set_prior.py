@@ -11,9 +11,9 @@ fused score, Bayes' rule with the retriever's score as the likelihood:
 the mean number of reference tracks per distinct set of ``n`` tags (a set seen once or never still gets
 its size's share: on the MTG-Jamendo train split a 1-tag set has 45 tracks on average, a 4-tag set 1.9).
 
-The prior applies only to corpora in its vocabulary: when fewer than ``min_coverage`` of a corpus's
-documents are sets of the reference's descriptors, every document gets 0 and rankings are unchanged
-(MusicCaps aspect lists: 6% of dev documents are, so MusicCaps figures do not move).
+The prior applies only to corpora in its vocabulary: when fewer than ``min_coverage`` (90%) of a
+corpus's documents are sets of the reference's descriptors, every document gets 0 and rankings are
+unchanged (MusicCaps aspect lists: 0–6% are, the demo catalog 0%; every MTG-Jamendo split 100%).
 
 The shipped prior (``assets/priors/jamendo_train_sets.json``) counts the MTG-Jamendo split-0 *train*
 tracks only, written by ``cratedigger build-set-prior``; sets carried by one track are left out of the
@@ -25,6 +25,7 @@ Out of scope: per-catalog song counts at serving time, priors over other vocabul
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter
@@ -35,9 +36,14 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.catalog.dataset_readers import jamendo_descriptor
+from retrieval.errors import CratediggerError
 
 JAMENDO_PRIOR = "jamendo_train_sets.json"
 FORMAT_VERSION = 1
+
+
+class SetPriorError(CratediggerError, ValueError):
+    """A set prior file is missing or malformed (a ``ValueError`` too, for callers that catch those)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class SetPriorConfig:
     """
 
     smoothing: float = 1.0
-    min_coverage: float = 0.5
+    min_coverage: float = 0.9
     max_size: int = 10
 
 
@@ -123,26 +129,34 @@ class SetPrior:
         nearest = min(self.size_rates, key=lambda s: (abs(s - size), s))
         return self.size_rates[nearest]
 
+    def _keys(self, corpus: Sequence[str]) -> list[str]:
+        return [descriptor_key(doc.split(",")) for doc in corpus]
+
+    def _coverage(self, keys: Sequence[str]) -> float:
+        inside = sum(1 for key in keys if key and set(key.split(", ")) <= self.vocabulary)
+        return inside / len(keys) if keys else 0.0
+
     def coverage(self, corpus: Sequence[str]) -> float:
         """The share of ``corpus`` documents ("a, b, c") whose every descriptor is in the vocabulary."""
-        if not corpus:
-            return 0.0
-        inside = sum(1 for doc in corpus if (key := descriptor_key(doc.split(",")))
-                     and set(key.split(", ")) <= self.vocabulary)
-        return inside / len(corpus)
+        return self._coverage(self._keys(corpus))
+
+    def applies(self, corpus: Sequence[str]) -> bool:
+        """Whether ``corpus`` is in the prior's vocabulary (``coverage >= config.min_coverage``)."""
+        return bool(corpus) and self.coverage(corpus) >= self.config.min_coverage
 
     def log_prior(self, corpus: Sequence[str]) -> np.ndarray:
         """One centred ``log P(set)`` per document; all zeros when the corpus is outside the vocabulary."""
-        if self.coverage(corpus) < self.config.min_coverage:
-            return np.zeros(len(corpus), dtype=np.float32)
-        values = np.empty(len(corpus), dtype=np.float64)
-        for i, doc in enumerate(corpus):
-            key = descriptor_key(doc.split(","))
+        keys = self._keys(corpus)
+        if not keys or self._coverage(keys) < self.config.min_coverage:
+            return np.zeros(len(keys), dtype=np.float32)
+        values = np.empty(len(keys), dtype=np.float64)
+        for i, key in enumerate(keys):
             size = len(key.split(", ")) if key else 1
             values[i] = math.log(self.counts.get(key, 0) + self.config.smoothing * self._rate(size))
         return (values - values.mean()).astype(np.float32)
 
     def to_dict(self) -> dict[str, object]:
+        """The JSON form ``save`` writes: format version, name, size rates, vocabulary, counts."""
         return {
             "format_version": FORMAT_VERSION, "name": self.name,
             "size_rates": {str(k): round(v, 4) for k, v in sorted(self.size_rates.items())},
@@ -159,7 +173,11 @@ class SetPrior:
 
     @classmethod
     def load(cls, path: str | Path, config: SetPriorConfig | None = None) -> SetPrior:
-        """Read a prior written by ``save``; a missing or malformed file raises ``ValueError`` saying so."""
+        """Read a prior written by ``save``.
+
+        Raises:
+            SetPriorError: the file is missing or malformed; the message says which and how to rebuild it.
+        """
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -171,13 +189,18 @@ class SetPrior:
                 data["vocabulary"], name=str(data.get("name", path.stem)), config=config,
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(
+            raise SetPriorError(
                 f"cannot read the set prior {path}: {exc}; rebuild it with `cratedigger build-set-prior`"
             ) from exc
 
 
+@functools.lru_cache(maxsize=4)
 def packaged_prior(config: SetPriorConfig | None = None) -> SetPrior:
-    """The shipped MTG-Jamendo train-split prior (``assets/priors/jamendo_train_sets.json``)."""
+    """The shipped MTG-Jamendo train-split prior (``assets/priors/jamendo_train_sets.json``), read once.
+
+    Raises:
+        SetPriorError: the file is missing or malformed (a broken install: reinstall the package).
+    """
     from retrieval.paths import priors_dir
 
     return SetPrior.load(priors_dir() / JAMENDO_PRIOR, config=config)

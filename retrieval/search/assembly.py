@@ -71,7 +71,7 @@ def build_parts(catalog: Catalog, model: str | None, config: SearchConfig) -> Se
     model = model or default_model()
     encoder = make_encoder(model, config)
     table = SetTable.from_catalog(catalog)
-    retriever = make_retriever(config.retriever, model, encoder)
+    retriever = make_retriever(config.retriever, model, encoder, config.set_prior_weight)
     logger.info("indexing %d descriptor sets of %d songs (%s)", len(table.sets), len(catalog), retriever.name)
     retriever.fit(table.texts)
     matcher = DescriptorMatcher(table.descriptors, encoder.encode(table.descriptors), config.match)
@@ -100,9 +100,13 @@ def make_encoder(model: str, config: SearchConfig) -> Encoder:
                                  show_progress_bar=config.show_progress_bar))
 
 
-def make_retriever(name: str, model: str, encoder: Encoder) -> Retriever:
-    """``build_retriever(name)``, sharing ``encoder`` with the dense part when there is one."""
-    if name in ("dense", "hybrid"):
+def make_retriever(name: str, model: str, encoder: Encoder, set_prior_weight: float = 0.0) -> Retriever:
+    """``build_retriever(name)``, sharing ``encoder`` with the dense part when there is one; a hybrid gets
+    the packaged descriptor-set prior at ``set_prior_weight`` (0: none)."""
+    if name == "hybrid":
+        return build_retriever(name, model=model, encoder=encoder, prior=set_prior_weight > 0,
+                               prior_weight=set_prior_weight)
+    if name == "dense":
         return build_retriever(name, model=model, encoder=encoder)
     return build_retriever(name)
 
@@ -173,7 +177,7 @@ def load_parts(folder: Path, model: str | None = None, catalog: Catalog | None =
         raise damaged(f"{DESCRIPTORS_FILE} does not match the catalog snapshot's descriptors")
     dim = int(stored["dim"]) if "dim" in stored else encoder.dim
     vectors = read_vectors(folder / VECTORS_FILE, len(descriptors), dim, damaged)
-    retriever = make_retriever(config.retriever, model_id, encoder)
+    retriever = make_retriever(config.retriever, model_id, encoder, config.set_prior_weight)
     _restore(retriever, folder, table, stored, expected)
     matcher = DescriptorMatcher(descriptors, vectors, config.match)
     manifest = {k: v for k, v in stored.items() if k != "created"}

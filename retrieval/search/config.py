@@ -62,12 +62,18 @@ class SearchConfig:
     show_progress_bar: bool = False
     query_threads: int | None = 1
     retrieval_text: str = "request"  # what the retriever gets: "request" (as typed) or "phrases"
+    # weight of the hybrid's descriptor-set prior (0: off); the same as retrieval.retrievers' default
+    set_prior_weight: float = 0.5
 
     def __post_init__(self) -> None:
         if self.song_scoring not in SONG_SCORING:
             raise ValueError(f"song_scoring must be one of {SONG_SCORING}, got {self.song_scoring!r}")
         if self.avoid_mode not in ("remove", "demote"):
             raise ValueError(f"avoid_mode must be 'remove' or 'demote', got {self.avoid_mode!r}")
+        if not self.set_prior_weight >= 0:
+            raise ValueError(
+                f"set_prior_weight must be >= 0 (0 turns the prior off), got {self.set_prior_weight!r}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """The flat form stored in an index manifest (``match`` fields beside the others)."""

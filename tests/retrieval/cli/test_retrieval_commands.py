@@ -151,3 +151,16 @@ def test_a_stale_egg_info_on_the_path_does_not_hide_the_installed_commands(
     (stale / "entry_points.txt").write_text("[console_scripts]\ncratedigger = retrieval.cli:main\n")
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     assert {"retrieval", "chat", "training"} <= {ep.name for ep in command_entry_points()}
+
+
+def test_index_stores_the_set_prior_weight(catalog20_path: Path, tiny_model_path: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["index", "--catalog", str(catalog20_path), "--model", str(tiny_model_path)]
+    assert main([*argv, "--out", str(tmp_path / "i"), "--set-prior-weight", "0"]) == 0
+    manifest = json.loads((tmp_path / "i" / "manifest.json").read_text())
+    assert manifest["search_config"]["set_prior_weight"] == 0.0
+    capsys.readouterr()
+    assert main([*argv, "--out", str(tmp_path / "t"), "--retriever", "tfidf", "--set-prior-weight", "1"]) == 2
+    assert "applies to --retriever hybrid" in capsys.readouterr().err
+    assert main([*argv, "--out", str(tmp_path / "n"), "--set-prior-weight", "-1"]) == 2
+    assert "set_prior_weight must be >= 0" in capsys.readouterr().err

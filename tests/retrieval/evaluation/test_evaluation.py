@@ -140,3 +140,24 @@ def test_cli_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     empty = _write_beir(tmp_path / "e", ["a"], ["x"], [("q0", "d0")])  # one-letter words: no tf-idf terms
     assert main(["evaluate", str(empty), "--retriever", "tfidf"]) == 2
     assert "TF-IDF found no terms" in capsys.readouterr().err
+
+
+def test_cli_set_prior_flags_and_results_file(tmp_path: Path, tiny_model_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A Jamendo-vocabulary corpus: the prior is applied by default, off with --no-set-prior, recorded."""
+    docs = ["rock", "rock, guitar, energetic", "jazz, piano, calm", "electronic", "ambient, synthesizer"]
+    root = _write_beir(tmp_path / "j", docs, ["a loud guitar band"], [("q0", "d0")])
+    common = ["evaluate", str(root), "--retriever", "hybrid", "--model", str(tiny_model_path),
+              "--no-embedding-cache"]
+    assert main([*common, "--output", str(tmp_path / "on.json")]) == 0
+    on = json.loads((tmp_path / "on.json").read_text())
+    assert on["set_prior"]["weight"] == 0.5 and on["set_prior"]["name"].startswith("MTG-Jamendo")
+    assert on["folders"][str(root)]["set_prior_active"] == 1.0
+    assert main([*common, "--no-set-prior", "--output", str(tmp_path / "off.json")]) == 0
+    off = json.loads((tmp_path / "off.json").read_text())
+    assert off["set_prior"] is None and "set_prior_active" not in off["folders"][str(root)]
+    assert main([*common, "--prior-weight", "0", "--output", str(tmp_path / "zero.json")]) == 0
+    assert json.loads((tmp_path / "zero.json").read_text())["folders"][str(root)]["set_prior_active"] == 0.0
+    capsys.readouterr()
+    assert main(["evaluate", str(root), "--retriever", "bm25", "--no-set-prior"]) == 2
+    assert "--set-prior only applies to --retriever hybrid" in capsys.readouterr().err

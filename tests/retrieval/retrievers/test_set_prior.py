@@ -140,3 +140,15 @@ def test_musiccaps_sets_are_outside_the_prior(shared_data: Path) -> None:
     texts = [", ".join(song.descriptors) for song in catalog.songs]
     assert packaged_prior().coverage(texts) < 0.1
     assert not packaged_prior().log_prior(texts).any()
+
+
+def test_weight_zero_applies_but_moves_nothing_and_shapes_must_match() -> None:
+    corpus = ["guitar, rock", "rock"]
+    dense, sparse = FixedScores([1.0, 0.0]), FixedScores([0.0, 1.0])
+    prior = SetPrior.from_tag_sets(TRACKS)
+    off = HybridRetriever(dense, sparse, prior=prior, prior_weight=0.0).fit(corpus)
+    assert off.prior_applies and not off.prior_active
+    on = HybridRetriever(dense, sparse, prior=prior).fit(corpus)
+    with pytest.raises(ValueError, match="cover 3 documents but the fitted corpus has 2"):
+        on.fuse(np.zeros((1, 3)), np.zeros((1, 3)))
+    assert prior.applies(corpus) and not prior.applies([]) and not prior.applies(["echo, reverb"])
