@@ -133,6 +133,8 @@ def _negated_terms(text: str) -> list[str]:
     text = re.sub(r"[^\w)]+$", "", text)  # trailing emoji and punctuation ("no sad rap pls 😤")
     terms = []
     for term in split_terms(V.TRAILING.sub("", text)):
+        if term in V.GENRE_ADJECTIVES:  # "nothing too bluesy": the catalog may say "bluesy" or "blues"
+            terms.append(V.GENRE_ADJECTIVES[term])
         if tempo := re.match(r"(slow|fast) (?!tempo\b)(.+)$", term):  # "no slow sad rap"
             terms += [f"{tempo[1]} tempo", descriptor(tempo[2])]
         else:
@@ -167,12 +169,14 @@ def _apply_clause(state: RuleState, clause: str, topic_mode: bool, after_negatio
         for term in comparatives:
             state.add_include(term)
         return False
+    inherited = _negated_terms(clause) if after_negation else []
+    if inherited and all(len(t.split()) <= 3 for t in inherited):
+        for term in inherited:  # "nothing with X or super loud beats because ..." bans both
+            state.add_avoid(term)
+        return True
     term = descriptor(clause)
     if not term:
         return after_negation
-    if after_negation and len(term.split()) <= 3:
-        state.add_avoid(term)
-        return True
     if topic_mode:  # "upbeat tropical songs with steel drums" -> "upbeat tropical", "steel drums"
         state.topic.extend(t for t in (descriptor(p) for p in re.split(r"\bwith\b", clause)) if t)
     else:

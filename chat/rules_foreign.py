@@ -52,7 +52,7 @@ WORDS: dict[str, str] = {
     "trommel": "drums", "bassen": "bass", "bajo": "bass", "basso": "bass",
     "violín": "violin", "geige": "violin", "violon": "violin",
     "saxofón": "saxophone", "trompeta": "trumpet", "trompete": "trumpet",
-    "letras": "lyrics", "paroles": "lyrics", "songtext": "lyrics", "texte": "lyrics",
+    "letras": "lyrics", "letra": "lyrics", "paroles": "lyrics", "songtext": "lyrics", "texte": "lyrics",
     "cantante": "singer", "sängerin": "female singer", "sänger": "singer",
     # plain words
     "con": "with", "mit": "with", "avec": "with",
@@ -81,6 +81,7 @@ def translate(text: str) -> str:
     text = _NEG_AFTER.sub(lambda m: f"no {WORDS.get(m[1], m[1])},", text)
     text = _DECADE.sub(lambda m: f"19{m[1] or m[2]}s", text)
     text = _NEG_BEFORE.sub(" not ", text)
+    text = re.sub(r"(?<![\w-])pas d'(?=\w)", " not ", text)  # "pas d'autotune"
     for word, english in WORDS.items():
         if word in text:
             text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", english, text)

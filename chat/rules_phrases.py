@@ -43,6 +43,7 @@ REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     # decades: "80s", "'80s", "80's" -> "1980s" ("in my 30s" is an age, not a decade)
     (re.compile(r"(?<!\bmy )(?<!\bour )(?<!\btheir )(?<![\w'])'?([2-9])0'?s\b"), r"19\g<1>0s"),
     (re.compile(r"(?<![\w'])'?00'?s\b"), "2000s"),
+    (re.compile(r"\bdoom and gloom\b"), "dark"),
     # self-corrections: "no wait," "hmm wait" are interjections, not a ban on "wait"
     (re.compile(r"(?:^|(?<=[,.;!?…]))\s*(?:(?:no+|oh|hmm+|um+|uh+)[, ]+)?wait\b[,!.]*"), " , "),
     (re.compile(r"\b(?:on reflection|on second thoughts?|come to think of it|thinking about it)\b,?"),

@@ -30,6 +30,7 @@ def descriptor(text: str) -> str:
         'slow tempo'
     """
     phrase = " ".join(V.FILLER.sub(" ", V.REQUEST_VERB.sub(" ", text.strip())).split()).strip(" -'\"")
+    phrase = V.HYPHEN_SUFFIX.sub(r"\1", phrase)
     if not any(ch.isalnum() for ch in phrase):
         return ""
     if phrase in ("no", "not", "yes", "nope", "sure"):
@@ -105,7 +106,8 @@ def normalise(text: str) -> str:
         r", no \1,", text,
     )
     text = re.sub(
-        r"\b([a-z-]{3,}) (?:is|are) (?:a (?:hard |big )?no|out|off the table|a dealbreaker)\b(?! of)",
+        r"\b((?:[a-z/-]{3,} )?[a-z/-]{3,}) (?:is|are) (?:a (?:hard |big )?no|out|off the table|a dealbreaker|"
+        r"banned|forbidden|not allowed|a no-go|off limits)\b(?! of)",
         r"no \1", text,
     )
     text = re.sub(  # "opera singing is not my thing" -> "no opera singing"

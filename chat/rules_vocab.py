@@ -238,13 +238,16 @@ NEGATION = re.compile(
     r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t|hold|zero|"
     r"don'?t give me(?: anything)?|(?:would )?(?:suit it |be )?better than|nobody|no one|sin|sans|ohne|"
     r"senza|pas de|nada de|sem|zonder|geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?)\s+"
+    r"(?:it\s+when\s+|when\s+)?(?:there\s*'?s\s+|there\s+(?:is|are)\s+|(?:it|they|songs?|tracks?)\s+"
+    r"(?:has|have|gets?|uses?)\s+)?"
     r"(?:any\s+|the\s+|more\s+|too\s+|so\s+|from\s+the\s+|from\s+|of\s+|a\s+|an\s+|really\s+)*(?P<x>.+)$"
 )
 # Words that trail a negated or added term and are not part of it ("nothing with synths in it").
 TRAILING = re.compile(
     r"(?:\s+(?:in it|in there|in them|at all|whatsoever|etc\.?|please|pls|plz|thanks|thx|stuff|either|too|"
     r"as well|also|anymore|any more|of (?:it|that)|in the mix|on it|ones?|songs?|music|tracks?|"
-    r"if possible|if you can|if poss|por favor|bitte|obviously|lol|haha|i guess|tho|though|ideally|"
+    r"if possible|if you can|if poss|por favor|bitte|obviously|lol|lmao|lmfao|rofl|haha|i guess|tho|though|"
+    r"ideally|"
     r"anywhere|on this one|this time|on (?:this|these|those|them)|here|for now|alsjeblieft|svp|"
     r"per favore|honestly|tbh|really|part|bit|side|element|thing|vibes?|yet|right now|for a while))+\s*$"
 )
@@ -280,3 +283,11 @@ FILLER = re.compile(
     r"from|mood|kinda|sorta|type|style|genre|sound|sounding|that has|that have|featuring|feature|suit|"
     r"suits|rather|only|eh+|nope|nah|ugh+|meh|make that|i am thinking|more|go back to|keep)\b"
 )
+# Adjectival genre words in a ban also ban the genre ("nothing too jazzy" rules out jazz); hyphenated "-y",
+# "-ish" and "-esque" forms are cut to their word everywhere ("grunge-y", "country-ish").
+GENRE_ADJECTIVES = {
+    "jazzy": "jazz", "bluesy": "blues", "funky": "funk", "poppy": "pop", "folky": "folk", "proggy": "prog",
+    "punky": "punk", "metally": "metal", "countryish": "country", "rocky": "rock", "housey": "house",
+    "trancey": "trance", "emo-ish": "emo",
+}
+HYPHEN_SUFFIX = re.compile(r"\b([a-z]{3,})-(?:y|ish|esque)\b")

@@ -161,3 +161,23 @@ def test_a_later_singer_guitar_or_decade_replaces_the_earlier_one(
     """Issue 11: free-form swaps of one-of-a-kind descriptors keep the rest of the request."""
     condensed = RulesCondenser().condense([{"role": "user", "content": t} for t in turns])
     assert (condensed.request, condensed.avoid) == (wanted, avoid)
+
+
+@pytest.mark.parametrize(
+    ("text", "avoid"),
+    [
+        ("Nothing with aggressive vocals or super loud beats because people complain.",
+         ("aggressive vocals", "super loud beats")),  # the reason after the second term is cut
+        ("hate when there's a huge drop, just want smooth house", ("huge drop",)),
+        ("need punk that isn't so whiny lmao. fast and angry pls", ("whiny",)),
+        ("looking for 90s alt rock, nothing grunge-y tho", ("grunge",)),
+        ("chill lofi to study to? nothing too jazzy tho", ("jazz", "jazzy")),
+        ("busco música tranquila para estudiar, sin letra por favor", ("vocals",)),
+        ("des recs de rap français old school ? pas d'autotune svp", ("auto-tune",)),
+        ("dark synthwave for a party, anything novelty/joke songs is banned lmao", ("novelty", "joke")),
+        ("pop punk, just minus the doom and gloom lyrics", ("dark lyrics",)),
+    ],
+)
+def test_forum_phrasings_of_a_ban(text: str, avoid: tuple[str, ...]) -> None:
+    """Ways of saying "no" from the third fresh check set (benchmarks/devsets/fresh3_forum.jsonl)."""
+    assert RulesCondenser().condense([{"role": "user", "content": text}]).avoid == avoid
