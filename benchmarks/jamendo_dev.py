@@ -10,7 +10,9 @@ lexicons), and 200 descriptions written as a listener writes after hearing the t
 (``jamendo_validation_heard.jsonl``: tracks drawn uniformly over validation tracks with
 ``random.Random(20261207)``, so short common tag sets are as frequent as in the split; the writers were told
 to leave out about a third of the tags and to add details a track of that kind has but its uploader did
-not tag, as people describing audio do). The corpus is every distinct tag set of the validation split
+not tag, as people describing audio do), and 120 more written the same way by another writer for a
+second uniform draw (``jamendo_validation_heard_check.jsonl``, ``random.Random(20261208)``), kept as a
+check: it was scored once, after the set prior's weight had been chosen on the first 200. The corpus is every distinct tag set of the validation split
 (tags read as the served catalog reads them, ``jamendo_descriptor``); a query's one relevant document
 is its track's set. Training never sees the validation split (``training.data`` reads train tracks).
 
@@ -34,7 +36,8 @@ from typing import Any
 DEVSETS = Path(__file__).parent / "devsets"
 SOURCES = {"jamendo-llm": "jamendo_validation_llm.jsonl", "jamendo-human": "jamendo_validation_human.jsonl",
            "jamendo-listener": "jamendo_validation_listener.jsonl",
-           "jamendo-heard": "jamendo_validation_heard.jsonl"}
+           "jamendo-heard": "jamendo_validation_heard.jsonl",
+           "jamendo-heard-check": "jamendo_validation_heard_check.jsonl"}
 
 
 def validation_sets(tsv: Path) -> dict[str, str]:

@@ -78,6 +78,9 @@ def test_heard_descriptions_sample_tracks_uniformly(shared_data: Path) -> None:
     short = sum(len(sets[track].split(", ")) <= 2 for track, _ in rows) / len(rows)
     split_short = sum(len(s.split(", ")) <= 2 for s in sets.values()) / len(sets)
     assert abs(short - split_short) < 0.1  # about 0.25 of the validation tracks carry 1-2 tags
+    check = jamendo_dev._queries(jamendo_dev.DEVSETS / "jamendo_validation_heard_check.jsonl")
+    assert len(check) == 120 and all(track in sets for track, _ in check)
+    assert not {t for t, _ in check} & {t for t, _ in rows}  # a second draw: no track of the first
 
 
 @pytest.mark.realdata
