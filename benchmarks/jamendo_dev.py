@@ -1,25 +1,28 @@
 """The MTG-Jamendo dev benchmark: descriptions of *validation* tracks -> the track's tag set (issue 13).
 
-Queries are descriptions of MTG-Jamendo validation-split tracks: ones the packaged LLM wrote from the
-tags alone with a dev-only prompt (``jamendo_validation_llm.jsonl``, ``python -m
-training.generate_requests --kinds jamendo_dev``) and ones written by hand in a listener's words
-(``jamendo_validation_human.jsonl``, naming the tags, so easy), and 130 listener descriptions that
-describe the sound rather than name the tags (``jamendo_validation_listener.jsonl``, written by the
-session's agents for tracks drawn with ``random.Random(2026)``, independently of the training
-lexicons), and 200 descriptions written as a listener writes after hearing the track
-(``jamendo_validation_heard.jsonl``: tracks drawn uniformly over validation tracks with
-``random.Random(20261207)``, so short common tag sets are as frequent as in the split; the writers were told
-to leave out about a third of the tags and to add details a track of that kind has but its uploader did
-not tag, as people describing audio do), and 120 more written the same way by another writer for a
-second uniform draw (``jamendo_validation_heard_check.jsonl``, ``random.Random(20261208)``), kept as a
-check: it was scored once, after the set prior's weight had been chosen on the first 200. The corpus is every distinct tag set of the validation split
-(tags read as the served catalog reads them, ``jamendo_descriptor``); a query's one relevant document
-is its track's set. Training never sees the validation split (``training.data`` reads train tracks).
+Queries are descriptions of MTG-Jamendo validation-split tracks, from five sources:
+
+* ``jamendo_validation_llm.jsonl``: the packaged LLM wrote them from the tags alone with a dev-only
+  prompt (``python -m training.generate_requests --kinds jamendo_dev``); tracks with 3+ tags only.
+* ``jamendo_validation_human.jsonl``: written by hand in a listener's words, naming the tags (so easy).
+* ``jamendo_validation_listener.jsonl``: 130 descriptions of the sound rather than the tags, written by
+  the session's agents for tracks drawn with ``random.Random(2026)``, independently of the lexicons.
+* ``jamendo_validation_heard.jsonl``: 200 descriptions written as a listener writes after hearing the
+  track, for tracks drawn uniformly over validation tracks (``random.Random(20261207)``), so short common
+  tag sets are as frequent as in the split. The writers were told to leave out about a third of the tags
+  and to add details such a track has but its uploader did not tag, as people describing audio do.
+* ``jamendo_validation_heard_check.jsonl``: 120 more written the same way by another writer for a second
+  uniform draw (``random.Random(20261208)``), kept as a check: scored once, after the set prior's weight
+  was chosen on the first 200.
+
+The corpus is every distinct tag set of the validation split (tags read as the served catalog reads
+them, ``jamendo_descriptor``); a query's one relevant document is its track's set. Training never sees
+the validation split (``training.data`` reads train tracks).
 
     .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev              # build the folders
     .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev --evaluate   # and score them
 
-Writes ``OUT/jamendo-llm``, ``OUT/jamendo-human`` and ``OUT/jamendo-listener`` (BEIR layout:
+Writes ``OUT/jamendo-llm``, ``-human``, ``-listener``, ``-heard`` and ``-heard-check`` (BEIR layout:
 ``cratedigger evaluate`` reads them).
 Out of scope: the test split (held out), training data.
 """

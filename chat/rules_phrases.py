@@ -39,6 +39,33 @@ def _ban(match: re.Match[str]) -> str:
     """ ", no X," for the phrase before "which ...", without its leading function words."""
     phrase = _LEADING.sub("", " ".join(match[1].split()[-4:]))
     return f", no {phrase}," if phrase else match[0]
+# what follows a rejected thing: "X need not apply", "X? hard pass", "X makes me cringe", "X gets old fast"
+_REJECTED_AFTER = (
+    r"(?:need not apply|(?:(?:is|are|=) ?)?(?:a )?hard pass|(?:is|are) where (?:i|we) draw the line|"
+    r"makes? me cringe|gets? old(?: fast| quick(?:ly)?)?|(?:(?:is|are|=) ?)?(?:an? )?instant skip|"
+    r"kills? my (?:momentum|vibe|mood|focus|flow|buzz)|pulls? my (?:attention|focus) away|"
+    r"drives? me (?:crazy|nuts|insane|up the wall)|nem pensar|(?:is|are)(?: just)? not for me|"
+    r"(?:isn'?t|aren'?t) for me)"
+)
+_STOP = frozenset(re.findall(
+    r"\w+", "and but or so then i it we you they that this because also though which who what there on of to "
+    "for with is are was the a an my our just all me any tbh ngl honestly"
+))
+
+
+def _ban_tail(match: re.Match[str]) -> str:
+    """ ", no X," for the words of the match's first group after its last function word."""
+    words = match[1].split()
+    cut = max((i + 1 for i, w in enumerate(words) if w in _STOP), default=0)
+    phrase = " ".join(words[cut:])
+    return f", no {phrase}," if phrase else match[0]
+
+
+def _too(match: re.Match[str]) -> str:
+    """ "that's too slow and meditative." -> ", no slow or meditative," (each part is rejected)."""
+    return ", no " + re.sub(r"\s+(?:and|&)\s+", " or ", match[1]) + ","
+
+
 REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     # decades: "80s", "'80s", "80's" -> "1980s" ("in my 30s" is an age, not a decade)
     (re.compile(r"(?<!\bmy )(?<!\bour )(?<!\btheir )(?<![\w'])'?([2-9])0'?s\b"), r"19\g<1>0s"),
@@ -71,6 +98,16 @@ REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
      r"no \1"),
     (re.compile(rf"\b{_X} (?:ruins?|kills?|spoils?) (?:it|them|everything|the mood|the vibe)\b"), r"no \1"),
     (re.compile(r"\bi (?:said|asked for|mentioned|wanted) ([a-z_' -]{2,40}?),? but\b"), r"no \1, but"),
+    (re.compile(rf"\b{_X}{_ADVERB}[?!.,]*\s+{_REJECTED_AFTER}"), _ban_tail),
+    # "keep the sax solos to a minimum", "one more guy-with-acoustic-guitar song and i'll scream"
+    (re.compile(r"\bkeep (?:the |any )?([a-z_' -]{2,40}?) to a (?:minimum|bare minimum)\b"), r", no \1,"),
+    (re.compile(r"\bone more ([a-z_'-]+(?: [a-z_'-]+){0,3}?)(?: songs?| tracks?| tunes?)? and i(?:'ll| will|"
+                r" am gonna| am going to)? (?:scream|lose it|cry|quit|die|lose my mind)\b"),
+     lambda m: ", no " + m[1].replace("-", " ") + ","),
+    # a clause that is only "(that's) too X": X is what they do not want ("too disco.", "too busy")
+    (re.compile(r"(?:^|(?<=[,.;!?]))\s*(?:(?:that'?s|that is|that|it'?s|it is|it|this is|they'?re|they are|"
+                r"way|a bit|a little|far|just|kinda|sorta)\s+)*too\s+(?!much\b|many\b)"
+                r"([a-z-]+(?:\s+(?:and|&)\s+[a-z-]+)?)\s*(?=$|[,.;!?])"), _too),
     # a negated list that ends in "etc": every item is negated
     (re.compile(r"\b(no|without|not) ((?:[a-z_'-]+(?: [a-z_'-]+)?, )+[a-z_'-]+(?: [a-z_'-]+)?),? etc\b\.?"),
      lambda m: f"{m[1]} {m[2].replace(', ', ' or ')}"),
@@ -84,6 +121,7 @@ REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
                 r"explicit(?: lyrics| content| stuff)?)\b"), "explicit lyrics"),
     (re.compile(r"\bgrowl(?:ing|s|ed)?(?: vocals?)?\b"), "growled vocals"),
     (re.compile(r"\bballad-?y\b"), "ballad"),
+    (re.compile(r"\brap (?:verses?|parts?|bits?|sections?)\b"), "rap vocals"),
     (re.compile(r"\bpoppy\b"), "pop"),
     (re.compile(r"\bhappy-go-lucky\b"), "happy"),
     (re.compile(r"\blo ?fi\b"), "lo-fi"),

@@ -57,7 +57,7 @@ SWAPS: tuple[Swap, ...] = (
     # "let's drop the guitar and go with piano instead", "scratch the strings, go brass"
     Swap("drop-go", re.compile(
         r"\b(?:let'?s\s+)?(?:drop|lose|ditch|scratch|scrap|skip|cut|swap out|forget|kill|nix)\s+(?:the\s+)?"
-        rf"(?P<x>{_P}{{1,80}}?)\s*(?:,|\band\b|[\-–—]+)\s*(?:let'?s\s+)?"
+        rf"(?P<x>{_P}{{1,80}}?)\s*(?:,|\band\b|(?<=\s)[\-–—]+|[–—]+)\s*(?:let'?s\s+)?"
         r"(?:go|switch|use|try|make it|do|bring in|add|give me|i want)"
         rf"(?:\s+(?:with|for|to|back to))?\s+(?P<y>{_P}{{1,80}}?)(?:\s+instead)?\s*(?=$|[,.;:!?])"
     )),
@@ -67,8 +67,8 @@ SWAPS: tuple[Swap, ...] = (
         r"the previous|the other|usual|ever)\b)(?P<x>[a-z_-]+(?: [a-z_-]+)?)\s*(?=$|[,.;:!?])"
     )),
     Swap("not-but", re.compile(  # "not sad - make it hopeful", "not sad but hopeful"
-        r"\bnot\s+(?!a (?:big |huge )?fan|really|into|too\b)(?P<x>[^,.;!?\-–—]{1,80}?)"
-        r"(?:\s*[\-–—]+\s*(?:(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+)?"
+        r"\bnot\s+(?!a (?:big |huge )?fan|really|into|too\b)(?P<x>(?:[^,.;!?\-–—]|\b-\b){1,80}?)"
+        r"(?:(?:\s+[\-–—]+|\s*[–—]+)\s*(?:(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+)?"
         r"|\s*,\s*(?:make it|go|more|rather|instead|try|let'?s go|i want)\s+|\s+but\s+(?:more\s+|rather\s+)?)"
         rf"(?P<y>{_P}{{1,80}})"
     )),

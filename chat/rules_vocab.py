@@ -221,7 +221,8 @@ NEG_CUE_WORDS = (
     r"i don'?t want|i do not want|shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|"
     r"arent|wasn'?t|not too|nothing too|nothing with|nothing that has|no (?:real )?need for|hold the|zero|"
     r"don'?t give me(?: anything)?|nobody|no one|better than|sin|sans|ohne|senza|pas de|nada de|sem|zonder|"
-    r"geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?|scratch|nix"
+    r"geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?|scratch|nix|spare me|allergic to|"
+    r"(?:i'?d |i would )?rather not(?: have| hear| get)?|please no"
 )
 NEG_CUE = re.compile(rf"\b(?:{NEG_CUE_WORDS})\b")
 NEGATION = re.compile(
@@ -237,7 +238,8 @@ NEGATION = re.compile(
     r"don'?t (?:want|like|need|play|do)|do not (?:want|like|need|play)|i don'?t want|i do not want|"
     r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t|hold|zero|"
     r"don'?t give me(?: anything)?|(?:would )?(?:suit it |be )?better than|nobody|no one|sin|sans|ohne|"
-    r"senza|pas de|nada de|sem|zonder|geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?)\s+"
+    r"senza|pas de|nada de|sem|zonder|geen|kein|keine|keinen|nicht|niente(?: con)?|utan|none of(?: the)?|"
+    r"spare me|allergic to|(?:i'?d |i would )?rather not(?: have| hear| get)?|please no)\s+"
     r"(?:it\s+when\s+|when\s+)?(?:there\s*'?s\s+|there\s+(?:is|are)\s+|(?:it|they|songs?|tracks?)\s+"
     r"(?:has|have|gets?|uses?)\s+)?"
     r"(?:any\s+|the\s+|more\s+|too\s+|so\s+|from\s+the\s+|from\s+|of\s+|a\s+|an\s+|really\s+)*(?P<x>.+)$"
@@ -249,7 +251,8 @@ TRAILING = re.compile(
     r"if possible|if you can|if poss|por favor|bitte|obviously|lol|lmao|lmfao|rofl|haha|i guess|tho|though|"
     r"ideally|"
     r"anywhere|on this one|this time|on (?:this|these|those|them)|here|for now|alsjeblieft|svp|"
-    r"per favore|honestly|tbh|really|part|bit|side|element|thing|vibes?|yet|right now|for a while))+\s*$"
+    r"per favore|honestly|tbh|really|part|bit|side|element|thing|vibes?|yet|right now|for a while|fr|"
+    r"kind|type|sort|kkk+|jaja+))+\s*$"
 )
 # A reason after a negated term is not part of it ("no lyrics because they start singing along").
 SUBORDINATE = re.compile(

@@ -181,3 +181,39 @@ def test_a_later_singer_guitar_or_decade_replaces_the_earlier_one(
 def test_forum_phrasings_of_a_ban(text: str, avoid: tuple[str, ...]) -> None:
     """Ways of saying "no" from the third fresh check set (benchmarks/devsets/fresh3_forum.jsonl)."""
     assert RulesCondenser().condense([{"role": "user", "content": text}]).avoid == avoid
+
+
+@pytest.mark.parametrize(
+    ("text", "avoid"),
+    [
+        ("real 60s/70s soul w/ horns, modern retro knockoffs need not apply", ("modern retro knockoffs",)),
+        ("ngl i want sad indie songs to cry to but country? hard pass", ("country",)),
+        ("chill lofi beats for studying, vocals are where i draw the line", ("vocals",)),
+        ("acoustic covers w/ female vocals? autotune makes me cringe ngl", ("auto-tune",)),
+        ("edm festival bangers, big room stuff gets old fast", ("big room",)),
+        ("need happy songs bc my week sucked. sad lyrics = instant skip fr", ("sad lyrics",)),
+        ("any upbeat 80s synth stuff?? please spare me the cheesy ballads lol", ("cheesy ballads",)),
+        ("something jazzy for a dinner party, keep the sax solos to a minimum pls", ("sax solos",)),
+        ("one more guy-with-acoustic-guitar song and i'll scream. need something weird",
+         ("guy acoustic guitar",)),
+        ("dnb for gaming, the faster the better. allergic to dubstep wobbles lol", ("dubstep wobbles",)),
+        ("cerco musica rilassante per studiare, niente con la voce per favore", ("vocals",)),
+        ("i study with music on but lyrics pull my attention away every single time", ("vocals",)),
+        ("that's too slow and meditative, i want it fast", ("slow tempo", "meditative")),
+        ("a guy singing in falsetto, no rap verses", ("rap vocals",)),
+        # a hyphen inside a word is no clause boundary ("not sad - make it hopeful" still swaps)
+        ("workout hip hop, not that laid-back jazzy boom bap stuff", ("laid-back jazzy boom bap",)),
+        ("nah not the auto-tune vocal one, instrumental", ("auto-tune vocal",)),
+        ("not sad - make it hopeful", ("sad",)),
+    ],
+)
+def test_rejections_said_after_the_thing_or_as_a_complaint(text: str, avoid: tuple[str, ...]) -> None:
+    """From the fourth fresh check set (benchmarks/devsets/fresh4_forum.jsonl, fresh3_dialogs.jsonl)."""
+    assert RulesCondenser().condense([{"role": "user", "content": text}]).avoid == avoid
+
+
+@pytest.mark.parametrize(
+    "text", ["jazz, too", "piano, and strings too", "something upbeat, that's way too much"]
+)
+def test_too_as_also_or_too_much_rejects_nothing(text: str) -> None:
+    assert RulesCondenser().condense([{"role": "user", "content": text}]).avoid == ()
