@@ -25,7 +25,7 @@ DEFAULT_WEIGHT = 0.6
 DEFAULT_NORMALIZATION = "zscore"
 DEFAULT_SPARSE = "bm25"
 DEFAULT_EXPAND = True  # lexicon query expansion of the BM25 part: docs/results.md, "Query expansion"
-DEFAULT_PRIOR_WEIGHT = 0.5  # weight of log P(set): docs/results.md, "Set prior"
+DEFAULT_PRIOR_WEIGHT = 0.4  # weight of log P(set): docs/results.md, "Set prior"
 
 
 class HybridRetriever(Retriever):
