@@ -53,7 +53,7 @@ WORDS: dict[str, str] = {
     "violín": "violin", "geige": "violin", "violon": "violin",
     "saxofón": "saxophone", "trompeta": "trumpet", "trompete": "trumpet",
     "letras": "lyrics", "letra": "lyrics", "paroles": "lyrics", "songtext": "lyrics", "texte": "lyrics",
-    "la voce": "vocals", "la voz": "vocals", "voce": "vocals", "voz": "vocals",
+    "la voce": "vocals", "la voz": "vocals",
     "cantante": "singer", "sängerin": "female singer", "sänger": "singer",
     # plain words
     "con": "with", "mit": "with", "avec": "with",

@@ -49,13 +49,18 @@ _REJECTED_AFTER = (
 )
 _STOP = frozenset(re.findall(
     r"\w+", "and but or so then i it we you they that this because also though which who what there on of to "
-    "for with is are was the a an my our just all me any tbh ngl honestly"
+    "for with is are was the a an my our just all me any tbh ngl honestly nothing everything anything"
 ))
+_NEGATORS = frozenset(
+    ["never", "not", "doesn't", "doesnt", "don't", "dont", "won't", "wont", "can't", "cant"]
+)
 
 
 def _ban_tail(match: re.Match[str]) -> str:
     """ ", no X," for the words of the match's first group after its last function word."""
     words = match[1].split()
+    if words and words[-1] in _NEGATORS:  # "a classic that never gets old" praises it
+        return match[0]
     cut = max((i + 1 for i, w in enumerate(words) if w in _STOP), default=0)
     phrase = " ".join(words[cut:])
     return f", no {phrase}," if phrase else match[0]
@@ -106,7 +111,9 @@ REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
      lambda m: ", no " + m[1].replace("-", " ") + ","),
     # a clause that is only "(that's) too X": X is what they do not want ("too disco.", "too busy")
     (re.compile(r"(?:^|(?<=[,.;!?]))\s*(?:(?:that'?s|that is|that|it'?s|it is|it|this is|they'?re|they are|"
-                r"way|a bit|a little|far|just|kinda|sorta)\s+)*too\s+(?!much\b|many\b)"
+                r"way|a bit|a little|far|just|kinda|sorta)\s+)*too\s+"
+                r"(?!(?:much|many|good|great|perfect|cool|nice|awesome|amazing|lovely|beautiful|gorgeous|fun|"
+                r"funny|sick|dope|fire|catchy|epic|brilliant|bad|late|early|real|true)\b)"
                 r"([a-z-]+(?:\s+(?:and|&)\s+[a-z-]+)?)\s*(?=$|[,.;!?])"), _too),
     # a negated list that ends in "etc": every item is negated
     (re.compile(r"\b(no|without|not) ((?:[a-z_'-]+(?: [a-z_'-]+)?, )+[a-z_'-]+(?: [a-z_'-]+)?),? etc\b\.?"),

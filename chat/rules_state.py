@@ -106,8 +106,10 @@ def normalise(text: str) -> str:
         r", no \1,", text,
     )
     text = re.sub(
-        r"\b((?:[a-z/-]{3,} )?[a-z/-]{3,}) (?:is|are) (?:a (?:hard |big )?no|out|off the table|a dealbreaker|"
-        r"banned|forbidden|not allowed|a no-go|off limits)\b(?! of)",
+        r"\b((?:(?!(?:but|and|also|that|this|think|then|just|so)\b)[a-z/-]{3,} )?"
+        r"(?!(?:nothing|everything|anything|but|and|that|this)\b)[a-z/-]{3,}) (?:is|are) "
+        r"(?:a no-go|a (?:hard |big )?no(?!-)|out|off the table|a dealbreaker|banned|forbidden|not allowed|"
+        r"off limits)\b(?! of)",
         r"no \1", text,
     )
     text = re.sub(  # "opera singing is not my thing" -> "no opera singing"

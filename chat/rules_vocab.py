@@ -221,7 +221,8 @@ NEG_CUE_WORDS = (
     r"i don'?t want|i do not want|shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|"
     r"arent|wasn'?t|not too|nothing too|nothing with|nothing that has|no (?:real )?need for|hold the|zero|"
     r"don'?t give me(?: anything)?|nobody|no one|better than|sin|sans|ohne|senza|pas de|nada de|sem|zonder|"
-    r"geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?|scratch|nix|spare me|allergic to|"
+    r"geen|kein|keine|keinen|nicht|niente|utan|none of(?: the)?|scratch|nix|"
+    r"spare me (?=the|any|all|more|your)|allergic to|"
     r"(?:i'?d |i would )?rather not(?: have| hear| get)?|please no"
 )
 NEG_CUE = re.compile(rf"\b(?:{NEG_CUE_WORDS})\b")
@@ -239,7 +240,8 @@ NEGATION = re.compile(
     r"shouldn'?t (?:be|have|sound)|should not (?:be|have)|isn'?t|isnt|aren'?t|arent|wasn'?t|hold|zero|"
     r"don'?t give me(?: anything)?|(?:would )?(?:suit it |be )?better than|nobody|no one|sin|sans|ohne|"
     r"senza|pas de|nada de|sem|zonder|geen|kein|keine|keinen|nicht|niente(?: con)?|utan|none of(?: the)?|"
-    r"spare me|allergic to|(?:i'?d |i would )?rather not(?: have| hear| get)?|please no)\s+"
+    r"spare me(?= (?:the|any|all|more|your)\b)|allergic to|"
+    r"(?:i'?d |i would )?rather not(?: have| hear| get)?|please no)\s+"
     r"(?:it\s+when\s+|when\s+)?(?:there\s*'?s\s+|there\s+(?:is|are)\s+|(?:it|they|songs?|tracks?)\s+"
     r"(?:has|have|gets?|uses?)\s+)?"
     r"(?:any\s+|the\s+|more\s+|too\s+|so\s+|from\s+the\s+|from\s+|of\s+|a\s+|an\s+|really\s+)*(?P<x>.+)$"

@@ -217,3 +217,20 @@ def test_rejections_said_after_the_thing_or_as_a_complaint(text: str, avoid: tup
 )
 def test_too_as_also_or_too_much_rejects_nothing(text: str) -> None:
     assert RulesCondenser().condense([{"role": "user", "content": text}]).avoid == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "avoid"),
+    [
+        ("jazz is fine but country is out", ("country",)),  # "but" is not part of the banned thing
+        ("upbeat funk please, but country is banned", ("country",)),
+        ("country is a no-go", ("country",)),
+        ("love it, too fun. more like that", ()),  # praise, not a complaint
+        ("omg that last one, too catchy!", ()),
+        ("if you can spare me a few upbeat tracks", ()),
+        ("sem vocais, voce escolhe o estilo", ("vocais",)),  # Portuguese "voce" is "you"
+    ],
+)
+def test_new_ban_phrasings_leave_ordinary_requests_alone(text: str, avoid: tuple[str, ...]) -> None:
+    """Review of the fresh3/fresh4 fixes: inputs that must not gain or lose a ban."""
+    assert RulesCondenser().condense([{"role": "user", "content": text}]).avoid == avoid
