@@ -14,7 +14,9 @@
   cosine is at least the strict threshold (``avoid_strict_z``). Cosine alone does not separate "choir"
   (0.65 to "vocals" with MiniLM) from "instrumental" (0.60), nor "acoustic guitar" (0.70 to "acoustic
   drums" with the shipped model) from "electronica" (0.70 to "electronic"), hence the family lexicon and
-  the head word; a word that only modifies another instrument ("nylon-string guitar" for "strings",
+  the head word; a term of three or more words also rules out the descriptor that is exactly its last
+  two ("big horn section" -> "horn section", "laid-back jazzy boom bap" -> "boom bap"); a word that
+  only modifies another instrument ("nylon-string guitar" for "strings",
   "drum and bass" for "drums") does not count (``INSTRUMENT_NOUNS``).
 * Thresholds adapt to the model: cosine scales differ a lot between models (unrelated descriptors
   average 0.22 with MiniLM, 0.62 with a 2-layer cut of it), so each threshold is ``mean + z * std`` of
@@ -251,12 +253,14 @@ class DescriptorMatcher:
         joined = "".join(stems(term))  # "autotune" is "auto-tune"
         hit = np.zeros(len(self.descriptors), dtype=bool)
         term_stems = stems(term)
+        # a long term ends in the thing it qualifies: "big horn section" rules out "horn section"
+        tail = term_stems[-2:] if len(term_stems) >= 3 else ()
         for i in np.flatnonzero(~self._negated):
             desc = self._stems[i]
             if _opposed(term_stems, desc):
                 continue
             same = bool(joined) and "".join(desc) == joined
-            lexical = same or any(_rules_out(desc, w, allowed) for w in words)
+            lexical = same or desc == tail or any(_rules_out(desc, w, allowed) for w in words)
             close = sims[i] >= self.avoid_strict or (  # a close paraphrase ("synthesizers" for "synth")
                 sims[i] >= self.avoid_threshold and bool(head) and _rules_out(desc, head, allowed)
             )

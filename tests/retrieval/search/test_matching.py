@@ -67,6 +67,21 @@ def test_precise_avoid_head_words_and_modifiers() -> None:
     assert hit("ボーカル") == set()  # no words: nothing is ruled out by an empty match
 
 
+def test_a_long_term_rules_out_the_descriptor_it_ends_in() -> None:
+    descs = ["horn section", "boom bap", "horns", "acoustic guitar", "guitar", "big band"]
+    vecs = np.tile(np.array([[0.0, 1.0]], dtype=np.float32), (len(descs), 1))  # nothing is close
+    m = DescriptorMatcher(descs, vecs, MatchConfig(avoid_threshold=0.5, avoid_strict_threshold=1.5))
+    term = np.array([1.0, 0.0], dtype=np.float32)
+
+    def hit(t: str) -> set[str]:
+        return {m.descriptors[i] for i in m.avoided(t, term)}
+
+    assert hit("big horn section") == {"horn section"}
+    assert hit("laid-back jazzy boom bap") == {"boom bap"}
+    assert hit("soft acoustic guitar") == {"acoustic guitar"}  # not every "guitar"
+    assert hit("horn section") == {"horn section"} and hit("big band") == {"big band"}  # two words: as before
+
+
 def test_match_and_coverage() -> None:
     m = _matcher()
     phrases = ["vocals", "keys"]
