@@ -150,6 +150,8 @@ class OpenAICondenser(Condenser):
 
     def _read_stream(self, stream: Any, deadline: float) -> str:
         """The streamed answer's text; past ``deadline`` the stream is closed (the server stops)."""
+        import openai
+
         parts: list[str] = []
         try:
             for chunk in stream:
@@ -160,7 +162,9 @@ class OpenAICondenser(Condenser):
                     raise BackendDownError(f"{self.name} did not answer within {self.config.timeout_s:g} s")
         except CondenserError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a read timeout or a cut connection mid-stream
+        except openai.APITimeoutError as exc:  # the read timed out mid-stream: the same as no answer
+            raise BackendDownError(f"{self.name} did not answer within {self.config.timeout_s:g} s") from exc
+        except Exception as exc:  # noqa: BLE001 - a cut connection mid-stream
             raise BackendDownError(f"{self.name} stream broke: {_short(exc)}") from exc
         finally:
             close = getattr(stream, "close", None)

@@ -162,3 +162,20 @@ def test_a_busy_backend_falls_back_without_resting() -> None:
     chain = FallbackCondenser([Busy(), RulesCondenser()], FallbackConfig(cooldown_s=60))
     assert chain.condense(DIALOG).backend == "rules" and chain.condense(DIALOG).backend == "rules"
     assert Busy.calls == 2  # tried again on the next turn: busy is not broken
+
+
+def test_a_read_timeout_mid_stream_is_reported_as_no_answer_in_time() -> None:
+    """The local backend streams; a read that times out between chunks is the same as no answer."""
+    def chunks() -> Any:
+        yield completion_chunk("{")
+        raise timeout_error()
+
+    llm = OpenAICondenser(FakeLLM([GOOD]), "m", OpenAICondenserConfig(timeout_s=2.0))
+    with pytest.raises(CondenserError, match="did not answer within 2 s"):
+        llm._read_stream(chunks(), deadline=float("inf"))
+
+
+def completion_chunk(text: str) -> Any:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(choices=[SimpleNamespace(delta=SimpleNamespace(content=text))])
