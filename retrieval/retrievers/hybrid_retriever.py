@@ -76,10 +76,9 @@ class HybridRetriever(Retriever):
         """Fit only the sparse part, for a dense part already fitted on the same corpus (a saved index)."""
         self.sparse.fit(corpus)
         self._n_docs = len(corpus)
-        self._log_prior = None
-        self.prior_applies = self.prior is not None and self.prior.applies(corpus)
-        if self.prior is not None and self.prior_applies and self.prior_weight > 0:
-            self._log_prior = self.prior.log_prior(corpus)
+        scores = self.prior.scores(corpus) if self.prior is not None else None
+        self.prior_applies = scores is not None
+        self._log_prior = scores if self.prior_weight > 0 else None
         return self
 
     @property

@@ -146,9 +146,14 @@ class SetPrior:
 
     def log_prior(self, corpus: Sequence[str]) -> np.ndarray:
         """One centred ``log P(set)`` per document; all zeros when the corpus is outside the vocabulary."""
+        values = self.scores(corpus)
+        return np.zeros(len(corpus), dtype=np.float32) if values is None else values
+
+    def scores(self, corpus: Sequence[str]) -> np.ndarray | None:
+        """``log_prior``, or None when the corpus is outside the vocabulary (one pass over the corpus)."""
         keys = self._keys(corpus)
         if not keys or self._coverage(keys) < self.config.min_coverage:
-            return np.zeros(len(keys), dtype=np.float32)
+            return None
         values = np.empty(len(keys), dtype=np.float64)
         for i, key in enumerate(keys):
             size = len(key.split(", ")) if key else 1
