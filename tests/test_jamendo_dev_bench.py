@@ -87,8 +87,9 @@ def test_heard_descriptions_sample_tracks_uniformly(shared_data: Path) -> None:
 @pytest.mark.realmodel
 def test_the_set_prior_lifts_the_shipped_hybrid_on_heard_descriptions(shared_data: Path,
                                                                       tmp_path: Path) -> None:
-    """docs/results.md, "Set prior": 40.0 -> 53.0 Recall@10 with the shipped model; the sparse and dense
-    parts are fitted once and fused with and without the prior."""
+    """docs/results.md, "Set prior": 44.5 -> 53.5 Recall@10 with the shipped (refined) model, 40.0 -> 53.0
+    with the GPL student before it; the sparse and dense parts are fitted once and fused with and without
+    the prior."""
     from retrieval.retrievers import HybridRetriever
     from retrieval.retrievers.set_prior import packaged_prior
 
@@ -101,7 +102,7 @@ def test_the_set_prior_lifts_the_shipped_hybrid_on_heard_descriptions(shared_dat
         hybrid = HybridRetriever(dense, sparse, prior=prior).fit_sparse(data.doc_texts)
         assert hybrid.prior_active == (prior is not None)
         recall[name] = evaluate_retriever(_Fitted(hybrid), data)["recall@10"]
-    assert recall["prior"] >= recall["plain"] + 0.10, recall  # measured: 0.400 -> 0.530
+    assert recall["prior"] >= recall["plain"] + 0.07, recall  # measured: 0.445 -> 0.535
 
 
 class _Fitted:

@@ -25,8 +25,9 @@ def add_parsers(sub: Any) -> None:
     ship.add_argument("--run-dir", required=True)
     ship.add_argument("--config", required=True, help="the config the run used (quoted in the model card)")
     ship.add_argument("--force", action="store_true", help="ship even if it does not beat MiniLM on dev")
-    ship.add_argument("--checkpoint", choices=["auto", "student", "warmup"], default="auto",
-                      help="the final student, its contrastive warm-up, or (auto) the better on dev")
+    ship.add_argument("--checkpoint", choices=["auto", "student", "warmup", "refined"], default="auto",
+                      help="the final student, its contrastive warm-up, (auto) the better on dev, or the "
+                           "refine stage's model")
     ship.set_defaults(func=_ship)
     prior = sub.add_parser("build-set-prior",
                            help="count the MTG-Jamendo train tracks' tag sets into the hybrid's set prior")

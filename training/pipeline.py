@@ -2,8 +2,9 @@
 
 ``PipelineConfig`` bundles one dataclass config per stage and is read from JSON
 (``training/configs/*.json``). Stage order: data, teacher, negatives, pseudo_labels, student,
-evaluate. A stage reruns when its config, its input files or its outputs changed; a run interrupted
-mid-stage resumes at that stage (outputs are written to temporary names and renamed when complete).
+refine (only when ``refine.enabled``), evaluate. A stage reruns when its config, its input files or
+its outputs changed; a run interrupted mid-stage resumes at that stage (outputs are written to
+temporary names and renamed when complete).
 Out of scope: what each stage does (one module each).
 """
 
@@ -24,12 +25,13 @@ from training.files import config_hash
 from training.manifest import Manifest
 from training.negatives import NegativesConfig
 from training.pseudo_labels import PseudoLabelConfig
+from training.refine import RefineConfig
 from training.student import StudentConfig
 from training.teacher import TeacherConfig
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("data", "teacher", "negatives", "pseudo_labels", "student", "evaluate")
+STAGES = ("data", "teacher", "negatives", "pseudo_labels", "student", "refine", "evaluate")
 
 
 class TrainingConfigError(CratediggerError):
@@ -51,6 +53,7 @@ class PipelineConfig:
     negatives: NegativesConfig = field(default_factory=NegativesConfig)
     pseudo_labels: PseudoLabelConfig = field(default_factory=PseudoLabelConfig)
     student: StudentConfig = field(default_factory=StudentConfig)
+    refine: RefineConfig = field(default_factory=RefineConfig)
     evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
 
     def resolved_data_dir(self) -> Path:
@@ -109,8 +112,19 @@ def data_inputs(cfg: PipelineConfig) -> list[str]:
     return [str(f.resolve()) for f in files if f.is_file()]
 
 
+def refine_inputs(cfg: PipelineConfig) -> list[str]:
+    """What the refine stage reads: the data stage's pairs, its base model when that is the run's
+    student, and its rows file."""
+    from training.llm_pairs import llm_rows_path
+
+    inputs = ["pairs.jsonl"] + (["student"] if cfg.refine.base_model == "student" else [])
+    if cfg.refine.llm_rows and llm_rows_path(cfg.refine.llm_rows).is_file():
+        inputs.append(str(llm_rows_path(cfg.refine.llm_rows).resolve()))
+    return inputs
+
+
 def _stage_plan(cfg: PipelineConfig, run_dir: Path) -> dict[str, tuple[Any, list[str], list[str], Callable]]:
-    from training import data, evaluate, negatives, pseudo_labels, student, teacher
+    from training import data, evaluate, negatives, pseudo_labels, refine, student, teacher
     from training.devsets import build_dev_sets
 
     data_dir = cfg.resolved_data_dir()
@@ -118,6 +132,14 @@ def _stage_plan(cfg: PipelineConfig, run_dir: Path) -> dict[str, tuple[Any, list
     def run_student() -> Any:
         dev = build_dev_sets(cfg.musiccaps_csv(), run_dir / "dev", ("sentence-seed0",))
         return student.train_student(cfg.student, run_dir, dev["sentence-seed0"])
+
+    def run_refine() -> Any:
+        dev = build_dev_sets(cfg.musiccaps_csv(), run_dir / "dev", ("sentence-seed0",))
+        jamendo = Path(cfg.data.jamendo) if cfg.data.jamendo else None
+        if jamendo is not None and not jamendo.is_absolute():
+            jamendo = data_dir / jamendo
+        pairs = refine.refine_pairs(cfg.refine, run_dir, cfg.musiccaps_csv(), jamendo)
+        return refine.refine_model(cfg.refine, run_dir, pairs, dev["sentence-seed0"])
 
     return {
         "data": (cfg.data, data_inputs(cfg), ["pairs.jsonl", "corpus.jsonl"],
@@ -129,6 +151,7 @@ def _stage_plan(cfg: PipelineConfig, run_dir: Path) -> dict[str, tuple[Any, list
         "pseudo_labels": (cfg.pseudo_labels, ["negatives.jsonl", "corpus.jsonl"], ["labels.jsonl"],
                           lambda: pseudo_labels.pseudo_label(cfg.pseudo_labels, run_dir)),
         "student": (cfg.student, ["labels.jsonl"], ["student", "student_log.json"], run_student),
+        "refine": (cfg.refine, refine_inputs(cfg), ["refined", "refine_log.json"], run_refine),
         "evaluate": (cfg.evaluate, ["student", "teacher", "student_log.json"], ["metrics.json"],
                      lambda: evaluate.evaluate_run(cfg.evaluate, run_dir, cfg.musiccaps_csv(), cfg.student)),
     }
@@ -141,7 +164,7 @@ def run_pipeline(cfg: PipelineConfig, run_dir: Path, stages: Sequence[str] | Non
     Example:
         >>> run_pipeline(load_config("training/configs/tiny.json"), Path("runs/tiny"))  # doctest: +SKIP
     """
-    stages = list(stages or STAGES)
+    stages = list(stages or [s for s in STAGES if s != "refine" or cfg.refine.enabled])
     bad = [s for s in stages if s not in STAGES]
     if bad:
         raise TrainingConfigError(f"unknown stage(s) {bad}; expected some of {list(STAGES)}")

@@ -1,8 +1,10 @@
-"""Copies a run's student into ``assets/models/cratedigger-minilm-gpl`` (fp16 safetensors + model card).
+"""Copies a run's student (or its refined model) into ``assets/models/cratedigger-minilm-gpl`` (fp16
+safetensors + model card).
 
 ``checkpoint="auto"`` ships whichever of the run's final student (``student``, after MarginMSE) and its
 contrastive warm-up (``student_warmup``) has the higher dense dev Recall@10 (mean of the sentence and
-request variants in ``metrics.json``), and the model card says which and why.
+request variants in ``metrics.json``), and the model card says which and why; ``checkpoint="refined"``
+ships the refine stage's model (``training.refine``) with the base model's card plus the refine step.
 
 Weights are stored in fp16 (half the size) while ``config.json`` says ``float32``, so CPU users load
 them upcast to fp32. Refuses when the student does not beat MiniLM on the dev sentence variant (unless
@@ -82,15 +84,60 @@ def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: P
         >>> ship_model(Path("runs/shipped"), Path("training/configs/shipped.json"))  # doctest: +SKIP
         PosixPath('.../assets/models/cratedigger-minilm-gpl')
     """
-    from sentence_transformers import SentenceTransformer
-
+    if checkpoint == "refined":
+        return ship_refined(run_dir, config_path, force, out_dir)
     metrics = _check(run_dir, force)
     label = choose_checkpoint(metrics["summary"], checkpoint)
     _check(run_dir, force, label)
-    out = out_dir or shipped_models_dir() / SHIPPED_MODEL
+    card = model_card(run_dir, config_path, metrics, label)
+    return _write(run_dir / CHECKPOINTS[label], out_dir or shipped_models_dir() / SHIPPED_MODEL, card)
+
+
+def ship_refined(run_dir: Path, config_path: Path, force: bool = False, out_dir: Path | None = None) -> Path:
+    """Ship the refine stage's model (``refined/``); its card is the base model's card plus the refine
+    step. Refuses when refining lowered the dev-sample Recall@10 (unless ``force``)."""
+    log_path = run_dir / "refine_log.json"
+    if not (log_path.is_file() and (run_dir / "refined").is_dir()):
+        raise ShipError(f"{run_dir} has no refined model: run the refine stage first "
+                        "(cratedigger train --config CONFIG --stages data refine)")
+    log = json.loads(log_path.read_text())
+    points = {p["phase"]: p["recall@10"] for p in log.get("dev_recall", [])}
+    if points.get("refined", 0.0) < points.get("base", 0.0) and not force:
+        raise ShipError(f"refining lowered the dev-sample Recall@10 ({points['base']:.3f} -> "
+                        f"{points['refined']:.3f}); not shipping (use --force to override)")
+    base_card = run_dir / "student" / "README.md"
+    card = base_card.read_text(encoding="utf-8") if base_card.is_file() else "# cratedigger-minilm-gpl\n"
+    card += refine_card(config_path, log)
+    return _write(run_dir / "refined", out_dir or shipped_models_dir() / SHIPPED_MODEL, card)
+
+
+def refine_card(config_path: Path, log: dict[str, Any]) -> str:
+    """The model card's section on the refine stage (``training.refine``)."""
+    refine = json.loads(config_path.read_text()).get("refine", {})
+    points = ", ".join(f"{p['phase']} {p['recall@10']:.3f}" for p in log.get("dev_recall", []))
+    return f"""
+## Refined (issue 13)
+
+The GPL student above, continued for {refine.get("epochs", 1)} epoch with MultipleNegativesRankingLoss
+(cosine, in-batch negatives, learning rate {refine.get("learning_rate")}) on requests written the way
+people and LLMs ask (`{refine.get("llm_rows")}`: pairs {log.get("pairs")}) mixed with
+{log.get("replay")} pairs replayed from the GPL data: {log.get("steps")} steps. Dev-sample Recall@10
+(dense, MusicCaps dev sentences): {points}. Full figures: docs/results.md.
+
+```bash
+cratedigger train --config {config_path.as_posix()} --run-dir runs/refined
+cratedigger ship-model --run-dir runs/refined --config {config_path.as_posix()} --checkpoint refined
+```
+"""
+
+
+def _write(model_dir: Path, out: Path, card: str) -> Path:
+    """Save ``model_dir`` in fp16 with ``card`` as its README into ``out`` (replaced whole)."""
+    from sentence_transformers import SentenceTransformer
+
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    model = SentenceTransformer(str(run_dir / CHECKPOINTS[label]), device="cpu")
+    model = SentenceTransformer(str(model_dir), device="cpu")
     model.half()
     model.save(str(tmp))
     cfg_file = tmp / "config.json"
@@ -99,7 +146,7 @@ def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: P
     cfg_file.write_text(json.dumps(cfg, indent=2))
     for junk in ("checkpoint", "runs"):
         shutil.rmtree(tmp / junk, ignore_errors=True)
-    (tmp / "README.md").write_text(model_card(run_dir, config_path, metrics, label), encoding="utf-8")
+    (tmp / "README.md").write_text(card, encoding="utf-8")
     size = sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file()) / 1e6
     if size > MAX_MB:
         shutil.rmtree(tmp)
@@ -107,7 +154,7 @@ def ship_model(run_dir: Path, config_path: Path, force: bool = False, out_dir: P
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)
-    logger.info("shipped %s from %s (%.1f MB)", out, CHECKPOINTS[label], size)
+    logger.info("shipped %s from %s (%.1f MB)", out, model_dir, size)
     return out
 
 

@@ -56,7 +56,7 @@ def test_tiny_run_end_to_end_then_resume(tmp_path: Path, tiny_model_path: Path) 
     cfg = _tiny_config(data_dir, tiny_model_path)
     run = tmp_path / "run"
     records = run_pipeline(cfg, run)
-    assert list(records) == list(STAGES)
+    assert list(records) == [s for s in STAGES if s != "refine"]  # refine runs only when enabled
     assert records["data"]["result"]["jamendo"] == 1  # only the train-split Jamendo track
     metrics = json.loads((run / "metrics.json").read_text())
     assert set(metrics["summary"]) >= {"tfidf", "bm25", "dense:minilm", "dense:student", "hybrid:student",
