@@ -122,7 +122,10 @@ The GPL student above, continued for {refine.get("epochs", 1)} epoch with Multip
 (cosine, in-batch negatives, learning rate {refine.get("learning_rate")}) on requests written the way
 people and LLMs ask (`{refine.get("llm_rows")}`: pairs {log.get("pairs")}) mixed with
 {log.get("replay")} pairs replayed from the GPL data: {log.get("steps")} steps. Dev-sample Recall@10
-(dense, MusicCaps dev sentences): {points}. Full figures: docs/results.md.
+(dense, MusicCaps dev sentences): {points}. The dev table above is the GPL student's, before
+refining; the refined model's figures on every dev set are in docs/results.md ("Agent-written requests
+and the refine stage"). A run whose `student/` already exists skips the GPL stages:
+`--stages data refine` refines it alone (how the shipped model was made, from the previous one).
 
 ```bash
 cratedigger train --config {config_path.as_posix()} --run-dir runs/refined
