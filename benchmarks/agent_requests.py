@@ -38,6 +38,9 @@ ROWS = DEVSETS / "musiccaps_dev_agent_requests.jsonl"
 def build(src_root: Path, out_root: Path, rows_path: Path = ROWS) -> dict[str, int]:
     """Write one BEIR folder per folder named in ``rows_path``; returns kept queries per folder (and
     ``dropped``)."""
+    if out_root.resolve() == src_root.resolve():
+        raise ValueError(f"the output folder {out_root} is the dev folder itself; pick another "
+                         "(the output is replaced)")
     rows = [json.loads(line) for line in rows_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     counts: dict[str, int] = {"dropped": 0}
     for folder in dict.fromkeys(r["folder"] for r in rows):

@@ -43,6 +43,10 @@ def test_build_replaces_query_texts_and_drops_rows_whose_source_changed(tmp_path
 def test_a_missing_dev_folder_says_how_to_make_it(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="make-benchmark"):
         agent_requests.build(tmp_path / "nothing", tmp_path / "A")
+    _dev_folder(tmp_path / "B")
+    with pytest.raises(ValueError, match="is the dev folder itself"):
+        agent_requests.build(tmp_path / "B", tmp_path / "B")
+    assert (tmp_path / "B" / "sentence-seed0" / "queries.jsonl").is_file()
 
 
 @pytest.mark.parametrize("path", [agent_requests.ROWS, CHECK])

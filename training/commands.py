@@ -17,7 +17,8 @@ def add_parsers(sub: Any) -> None:
     train = sub.add_parser("train", help="run the GPL training pipeline (resumable)")
     train.add_argument("--config", required=True, help="pipeline config JSON (see training/configs/)")
     train.add_argument("--stages", nargs="+", default=None,
-                       help="only these stages (data teacher negatives pseudo_labels student evaluate)")
+                       help="only these stages (data teacher negatives pseudo_labels student refine "
+                            "evaluate; refine runs by default only when the config enables it)")
     train.add_argument("--run-dir", default=None, help="run directory (default runs/<config name>)")
     train.add_argument("--force", action="store_true", help="rerun the chosen stages even when up to date")
     train.set_defaults(func=_train)

@@ -96,7 +96,7 @@ def _llm_rows(path: Path) -> list[dict[str, Any]]:
 def _require_rows(path: Path) -> Path:
     if not path.is_file():
         raise DataNotFoundError(
-            f"expected LLM-written rows at {path}, found nothing; point data.llm_rows at the file "
-            "training.generate_requests wrote (the project ships training/generated/llm_rows.jsonl)"
+            f"expected LLM-written rows at {path}, found nothing; point data.llm_rows (or refine.llm_rows) "
+            "at a rows file (the project ships training/generated/llm_rows.jsonl and agent_rows.jsonl)"
         )
     return path

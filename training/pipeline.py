@@ -113,14 +113,22 @@ def data_inputs(cfg: PipelineConfig) -> list[str]:
 
 
 def refine_inputs(cfg: PipelineConfig) -> list[str]:
-    """What the refine stage reads: the data stage's pairs, its base model when that is the run's
-    student, and its rows file."""
+    """What the refine stage reads: the data stage's pairs, its base model (the run's student or a
+    model folder), its rows file and the MusicCaps / MTG-Jamendo files its pairs are read against."""
     from training.llm_pairs import llm_rows_path
 
-    inputs = ["pairs.jsonl"] + (["student"] if cfg.refine.base_model == "student" else [])
-    if cfg.refine.llm_rows and llm_rows_path(cfg.refine.llm_rows).is_file():
-        inputs.append(str(llm_rows_path(cfg.refine.llm_rows).resolve()))
-    return inputs
+    base = cfg.refine.base_model
+    inputs = ["pairs.jsonl"] + (["student"] if base == "student" else [])
+    paths = [cfg.musiccaps_csv()]
+    if cfg.data.jamendo:
+        jamendo = Path(cfg.data.jamendo)
+        paths.append(jamendo if jamendo.is_absolute() else cfg.resolved_data_dir() / jamendo)
+    if cfg.refine.llm_rows:
+        paths.append(llm_rows_path(cfg.refine.llm_rows))
+    found = [p for p in paths if p.is_file()]
+    if base != "student" and Path(base).is_dir():  # a model folder given by path
+        found.append(Path(base))
+    return inputs + [str(p.resolve()) for p in found]
 
 
 def _stage_plan(cfg: PipelineConfig, run_dir: Path) -> dict[str, tuple[Any, list[str], list[str], Callable]]:

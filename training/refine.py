@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RefineConfig:
-    """The refine stage; off unless ``enabled``.
+    """The refine stage; a full pipeline run skips it unless ``enabled`` (``--stages refine`` runs it
+    whatever ``enabled`` says, as it does any stage).
 
     Example:
         >>> RefineConfig(enabled=True).base_model
@@ -56,6 +57,19 @@ class RefineConfig:
     eval_queries: int = 300
     seed: int = 13
     show_progress_bar: bool = True
+
+    def __post_init__(self) -> None:
+        from training.llm_pairs import LLM_KINDS
+
+        if self.llm_kinds is not None:
+            self.llm_kinds = tuple(self.llm_kinds)
+            wrong = [k for k in self.llm_kinds if k not in LLM_KINDS]
+            if wrong:
+                raise ValueError(f"refine.llm_kinds must list kinds from {LLM_KINDS}, got "
+                                 f"{list(self.llm_kinds)}; fix the config or leave it out to read every kind")
+        if self.replay < 0:
+            raise ValueError(f"refine.replay must be >= 0 (data-stage pairs per refine pair), "
+                             f"got {self.replay}")
 
 
 def refine_rows(new: list[dict], old: list[dict], replay: float, seed: int) -> list[dict]:
@@ -83,14 +97,26 @@ def refine_pairs(cfg: RefineConfig, run_dir: Path, musiccaps_csv: Path,
                                'e.g. "training/generated/agent_rows.jsonl"')
     train = [r for r in read_musiccaps(musiccaps_csv) if not is_dev_track(r["ytid"])]
     tags = jamendo_train_tags(jamendo_tsv) if jamendo_tsv and jamendo_tsv.is_file() else None
-    sentences = [p for p in read_jsonl(run_dir / "pairs.jsonl") if p["kind"] == "sentence"]
+    if tags is None:
+        logger.warning("refine: no MTG-Jamendo tracks.tsv (data.jamendo), so jamendo_description rows give "
+                       "no pairs")
+    sentences = [p for p in _pairs(run_dir) if p["kind"] == "sentence"]
     return llm_pairs(llm_rows_path(cfg.llm_rows), train, tags, sentences, cfg.llm_kinds)
+
+
+def _pairs(run_dir: Path) -> list[dict]:
+    path = run_dir / "pairs.jsonl"
+    if not path.is_file():
+        raise CratediggerError(f"refine: expected the data stage's {path}, found nothing; run the data stage "
+                               "first (cratedigger train --config CONFIG --stages data refine)")
+    return read_jsonl(path)
 
 
 def refine_model(cfg: RefineConfig, run_dir: Path, new: list[dict],
                  dev_dir: Path | None = None) -> dict[str, Any]:
     """Train on ``new`` + replay; save ``run_dir/refined`` and ``refine_log.json``; return counts."""
     from sentence_transformers import SentenceTransformer
+    from transformers import set_seed
 
     from retrieval.models import resolve
     from training.monitor import DevRecallCallback
@@ -98,12 +124,14 @@ def refine_model(cfg: RefineConfig, run_dir: Path, new: list[dict],
     if not new:
         raise CratediggerError(f"refine: 0 pairs from {cfg.llm_rows} (expected rows of train tracks); "
                                "check refine.llm_rows and refine.llm_kinds")
-    old = [p for p in read_jsonl(run_dir / "pairs.jsonl") if not p["kind"].startswith("llm_")]
+    old = [p for p in _pairs(run_dir) if not p["kind"].startswith("llm_")]
     rows = refine_rows(new, old, cfg.replay, cfg.seed)
-    from transformers import set_seed
-
     set_seed(cfg.seed)
     base = str(run_dir / "student") if cfg.base_model == "student" else resolve(cfg.base_model)
+    if cfg.base_model == "student" and not (run_dir / "student").is_dir():
+        raise CratediggerError(f"refine: expected the run's student at {run_dir / 'student'}, found nothing; "
+                               "run the student stage first or set refine.base_model to a model name or "
+                               "folder")
     model = SentenceTransformer(base, device=train_device())
     model.max_seq_length = cfg.max_seq_length
     model.similarity_fn_name = "cosine"
@@ -126,6 +154,7 @@ def refine_model(cfg: RefineConfig, run_dir: Path, new: list[dict],
 
 
 def _train(model: Any, rows: list[dict], cfg: RefineConfig, run_dir: Path) -> int:
+    """One MNRL run over ``rows`` (anchor, positive; no duplicate texts in a batch); returns its steps."""
     from datasets import Dataset
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments, util
     from sentence_transformers.sentence_transformer import losses

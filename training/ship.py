@@ -8,7 +8,8 @@ ships the refine stage's model (``training.refine``) with the base model's card 
 
 Weights are stored in fp16 (half the size) while ``config.json`` says ``float32``, so CPU users load
 them upcast to fp32. Refuses when the student does not beat MiniLM on the dev sentence variant (unless
-``force``) or the folder would exceed ``MAX_MB``. Out of scope: training and evaluation.
+``force``) or the folder would exceed ``MAX_MB``; a refined model is refused instead when refining
+lowered its dev-sample Recall@10. Out of scope: training and evaluation.
 """
 
 from __future__ import annotations
@@ -105,22 +106,40 @@ def ship_refined(run_dir: Path, config_path: Path, force: bool = False, out_dir:
     if points.get("refined", 0.0) < points.get("base", 0.0) and not force:
         raise ShipError(f"refining lowered the dev-sample Recall@10 ({points['base']:.3f} -> "
                         f"{points['refined']:.3f}); not shipping (use --force to override)")
-    base_card = run_dir / "student" / "README.md"
-    card = base_card.read_text(encoding="utf-8") if base_card.is_file() else "# cratedigger-minilm-gpl\n"
-    card += refine_card(config_path, log)
+    card = _base_card(run_dir, config_path, log.get("base_model", "student")) + refine_card(config_path, log)
     return _write(run_dir / "refined", out_dir or shipped_models_dir() / SHIPPED_MODEL, card)
+
+
+def _base_card(run_dir: Path, config_path: Path, base_model: str) -> str:
+    """The card of the model refining started from: the run's GPL card (from ``metrics.json``, or the
+    project card its ``student/`` carries), or a bare title for a named base model."""
+    if base_model != "student":
+        return f"# cratedigger-minilm-gpl\n\nRefined from `{base_model}`.\n"
+    if (run_dir / "metrics.json").is_file():
+        return model_card(run_dir, config_path, json.loads((run_dir / "metrics.json").read_text()))
+    card = run_dir / "student" / "README.md"
+    text = card.read_text(encoding="utf-8") if card.is_file() else ""
+    if "# cratedigger-minilm-gpl" not in text:
+        raise ShipError(f"no card for the base student: {run_dir / 'metrics.json'} is missing and "
+                        f"{card} is not a cratedigger card; run the evaluate stage first "
+                        "(cratedigger train --config CONFIG --stages evaluate)")
+    return text
 
 
 def refine_card(config_path: Path, log: dict[str, Any]) -> str:
     """The model card's section on the refine stage (``training.refine``)."""
-    refine = json.loads(config_path.read_text()).get("refine", {})
+    from training.pipeline import load_config
+
+    refine = load_config(config_path).refine
     points = ", ".join(f"{p['phase']} {p['recall@10']:.3f}" for p in log.get("dev_recall", []))
+    base = "The GPL student above" if log.get("base_model", "student") == "student" else "The base model"
+    epochs = f"{refine.epochs} epoch{'s' if refine.epochs != 1 else ''}"
     return f"""
 ## Refined (issue 13)
 
-The GPL student above, continued for {refine.get("epochs", 1)} epoch with MultipleNegativesRankingLoss
-(cosine, in-batch negatives, learning rate {refine.get("learning_rate")}) on requests written the way
-people and LLMs ask (`{refine.get("llm_rows")}`: pairs {log.get("pairs")}) mixed with
+{base}, continued for {epochs} with MultipleNegativesRankingLoss
+(cosine, in-batch negatives, learning rate {refine.learning_rate}) on requests written the way
+people and LLMs ask (`{refine.llm_rows}`: pairs {log.get("pairs")}) mixed with
 {log.get("replay")} pairs replayed from the GPL data: {log.get("steps")} steps. Dev-sample Recall@10
 (dense, MusicCaps dev sentences): {points}. The dev table above is the GPL student's, before
 refining; the refined model's figures on every dev set are in docs/results.md ("Agent-written requests

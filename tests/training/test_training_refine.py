@@ -65,6 +65,17 @@ def test_tiny_refine_run_then_ship(tmp_path: Path, tiny_model_path: Path) -> Non
     shipped = ship_refined(run, config, force=True, out_dir=tmp_path / "shipped")
     card = (shipped / "README.md").read_text()
     assert "## Refined" in card and "llm_sentence" in card and (shipped / "model.safetensors").is_file()
+    assert "Refined from `" in card and "1 epoch with" in card
+
+    log_student = json.loads((run / "refine_log.json").read_text()) | {"base_model": "student"}
+    (run / "refine_log.json").write_text(json.dumps(log_student))
+    (run / "student").mkdir()
+    (run / "student" / "README.md").write_text("auto-generated sentence-transformers card")
+    with pytest.raises(ShipError, match="run the evaluate stage"):
+        ship_refined(run, config, out_dir=tmp_path / "shipped3")
+    (run / "student" / "README.md").write_text("# cratedigger-minilm-gpl\n\nthe GPL card\n")
+    card = (ship_refined(run, config, out_dir=tmp_path / "shipped3") / "README.md").read_text()
+    assert card.startswith("# cratedigger-minilm-gpl") and "The GPL student above" in card
 
     log["dev_recall"] = [{"step": 0, "phase": "base", "recall@10": 0.9},
                          {"step": 9, "phase": "refined", "recall@10": 0.5}]
@@ -75,6 +86,24 @@ def test_tiny_refine_run_then_ship(tmp_path: Path, tiny_model_path: Path) -> Non
     no_rows = replace(cfg, refine=replace(cfg.refine, llm_rows=None))
     with pytest.raises(CratediggerError, match="refine.llm_rows is not set"):
         run_pipeline(no_rows, run, ["refine"], force=True)
+
+
+def test_refine_config_refuses_unknown_kinds_and_negative_replay() -> None:
+    with pytest.raises(ValueError, match="refine.llm_kinds"):
+        RefineConfig(llm_kinds=("mc_sentnce",))
+    with pytest.raises(ValueError, match="refine.replay"):
+        RefineConfig(replay=-1.0)
+
+
+def test_a_refine_without_a_student_says_what_to_run(tmp_path: Path) -> None:
+    from training.refine import refine_model
+
+    row = {"query": "q", "positive": "p", "kind": "sentence"}
+    (tmp_path / "pairs.jsonl").write_text(json.dumps(row) + "\n")
+    with pytest.raises(CratediggerError, match="run the student stage first"):
+        refine_model(RefineConfig(), tmp_path, [{"query": "a", "positive": "b", "kind": "llm_sentence"}])
+    with pytest.raises(CratediggerError, match="run the data stage first"):
+        refine_model(RefineConfig(), tmp_path / "empty", [{"query": "a", "positive": "b", "kind": "llm_x"}])
 
 
 def test_the_refine_config_is_the_shipped_recipe_plus_refine() -> None:
@@ -92,3 +121,15 @@ def test_agent_rows_hold_train_tracks_only() -> None:
     mc = [r["key"].split(":")[2] for r in rows if r["kind"] in ("mc_sentence", "mc_request")]
     assert mc and not [ytid for ytid in mc if is_dev_track(ytid)]
     assert {r["kind"] for r in rows} == {"mc_sentence", "mc_request", "jamendo_description"}
+
+
+@pytest.mark.realdata
+def test_agent_jamendo_rows_are_train_tracks(shared_data: Path) -> None:
+    import csv
+
+    with (shared_data / "jamendo" / "tracks.tsv").open(encoding="utf-8", newline="") as handle:
+        split = {row["track_id"]: row["split"] for row in csv.DictReader(handle, delimiter="\t")}
+    rows = [json.loads(line) for line in
+            (ROOT / "training/generated/agent_rows.jsonl").read_text(encoding="utf-8").splitlines()]
+    ids = [r["key"].rsplit(":", 1)[-1] for r in rows if r["kind"] == "jamendo_description"]
+    assert ids and {split.get(i) for i in ids} == {"train"}
