@@ -36,7 +36,7 @@ from retrieval.evaluation.benchmark import (
 )
 from training import templates
 from training.files import write_jsonl
-from training.llm_pairs import LLM_KINDS, llm_pairs, llm_rows_path
+from training.llm_pairs import checked_kinds, llm_pairs, llm_rows_path
 from training.rows import pair
 
 logger = logging.getLogger(__name__)
@@ -84,14 +84,7 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         self.request_mix = tuple(self.request_mix)
-        if self.llm_kinds is not None:
-            self.llm_kinds = tuple(self.llm_kinds)
-            wrong = [k for k in self.llm_kinds if k not in LLM_KINDS]
-            if wrong:
-                raise TrainingDataError(
-                    f"data.llm_kinds must list kinds from {LLM_KINDS}, got {list(self.llm_kinds)}; fix the "
-                    'config, e.g. "llm_kinds": ["mc_sentence"], or leave it out to read every kind'
-                )
+        self.llm_kinds = checked_kinds(self.llm_kinds, "data", TrainingDataError)
         unknown = [s for s in self.request_mix if s not in REQUEST_SOURCES]
         if not self.request_mix or unknown:
             raise TrainingDataError(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,24 @@ from retrieval.evaluation.benchmark import split_sentences
 from training.rows import pair
 
 LLM_KINDS = ("mc_request", "mc_sentence", "jamendo_description")
+
+
+def checked_kinds(kinds: Iterable[str] | None, section: str,
+                  error: type[Exception]) -> tuple[str, ...] | None:
+    """``kinds`` as a tuple (None stays None: every kind); raises ``error`` naming ``section`` for a kind
+    not in ``LLM_KINDS``.
+
+    Example:
+        >>> checked_kinds(["mc_sentence"], "data", ValueError)
+        ('mc_sentence',)
+    """
+    if kinds is None:
+        return None
+    kinds = tuple(kinds)
+    if [k for k in kinds if k not in LLM_KINDS]:
+        raise error(f"{section}.llm_kinds must list kinds from {LLM_KINDS}, got {list(kinds)}; fix the "
+                    'config, e.g. "llm_kinds": ["mc_sentence"], or leave it out to read every kind')
+    return kinds
 
 
 def llm_rows_path(name: str) -> Path:

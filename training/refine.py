@@ -59,14 +59,9 @@ class RefineConfig:
     show_progress_bar: bool = True
 
     def __post_init__(self) -> None:
-        from training.llm_pairs import LLM_KINDS
+        from training.llm_pairs import checked_kinds
 
-        if self.llm_kinds is not None:
-            self.llm_kinds = tuple(self.llm_kinds)
-            wrong = [k for k in self.llm_kinds if k not in LLM_KINDS]
-            if wrong:
-                raise ValueError(f"refine.llm_kinds must list kinds from {LLM_KINDS}, got "
-                                 f"{list(self.llm_kinds)}; fix the config or leave it out to read every kind")
+        self.llm_kinds = checked_kinds(self.llm_kinds, "refine", ValueError)
         if self.replay < 0:
             raise ValueError(f"refine.replay must be >= 0 (data-stage pairs per refine pair), "
                              f"got {self.replay}")
