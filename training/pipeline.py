@@ -61,9 +61,12 @@ class PipelineConfig:
 
         return Path(self.data_dir).expanduser().resolve() if self.data_dir else data_dir()
 
+    def data_file(self, name: str | None) -> Path | None:
+        """``name`` (a ``data`` config path) resolved against the data folder; None for None."""
+        return self.resolved_data_dir() / name if name else None  # an absolute name replaces the folder
+
     def musiccaps_csv(self) -> Path:
-        path = Path(self.data.musiccaps)
-        return path if path.is_absolute() else self.resolved_data_dir() / path
+        return self.resolved_data_dir() / self.data.musiccaps  # an absolute name replaces the folder
 
 
 def _build(cls: Any, values: dict[str, Any], where: str) -> Any:
@@ -101,11 +104,8 @@ def data_inputs(cfg: PipelineConfig) -> list[str]:
     from training.data import lexicon_files
     from training.llm_pairs import llm_rows_path
 
-    data_dir = cfg.resolved_data_dir()
     files = [cfg.musiccaps_csv()]
-    for extra in (cfg.data.jamendo, cfg.data.msd_vocab):
-        if extra:
-            files.append(Path(extra) if Path(extra).is_absolute() else data_dir / extra)
+    files += [f for f in (cfg.data_file(cfg.data.jamendo), cfg.data_file(cfg.data.msd_vocab)) if f]
     if cfg.data.llm_rows:
         files.append(llm_rows_path(cfg.data.llm_rows))
     files += lexicon_files(cfg.data)
@@ -119,10 +119,7 @@ def refine_inputs(cfg: PipelineConfig) -> list[str]:
 
     base = cfg.refine.base_model
     inputs = ["pairs.jsonl"] + (["student"] if base == "student" else [])
-    paths = [cfg.musiccaps_csv()]
-    if cfg.data.jamendo:
-        jamendo = Path(cfg.data.jamendo)
-        paths.append(jamendo if jamendo.is_absolute() else cfg.resolved_data_dir() / jamendo)
+    paths = [cfg.musiccaps_csv()] + [f for f in (cfg.data_file(cfg.data.jamendo),) if f]
     if cfg.refine.llm_rows:
         paths.append(llm_rows_path(cfg.refine.llm_rows))
     found = [p for p in paths if p.is_file()]
@@ -143,9 +140,7 @@ def _stage_plan(cfg: PipelineConfig, run_dir: Path) -> dict[str, tuple[Any, list
 
     def run_refine() -> Any:
         dev = build_dev_sets(cfg.musiccaps_csv(), run_dir / "dev", ("sentence-seed0",))
-        jamendo = Path(cfg.data.jamendo) if cfg.data.jamendo else None
-        if jamendo is not None and not jamendo.is_absolute():
-            jamendo = data_dir / jamendo
+        jamendo = cfg.data_file(cfg.data.jamendo)
         pairs = refine.refine_pairs(cfg.refine, run_dir, cfg.musiccaps_csv(), jamendo)
         return refine.refine_model(cfg.refine, run_dir, pairs, dev["sentence-seed0"])
 
