@@ -1,6 +1,6 @@
 """The MTG-Jamendo dev benchmark: descriptions of *validation* tracks -> the track's tag set (issue 13).
 
-Queries are descriptions of MTG-Jamendo validation-split tracks, from five sources:
+Queries are descriptions of MTG-Jamendo validation-split tracks, from six sources:
 
 * ``jamendo_validation_llm.jsonl``: the packaged LLM wrote them from the tags alone with a dev-only
   prompt (``python -m training.generate_requests --kinds jamendo_dev``); tracks with 3+ tags only.
@@ -14,6 +14,10 @@ Queries are descriptions of MTG-Jamendo validation-split tracks, from five sourc
 * ``jamendo_validation_heard_check.jsonl``: 120 more written the same way by another writer for a second
   uniform draw (``random.Random(20261208)``), kept as a check: scored once, after the set prior's weight
   was chosen on the first 200.
+* ``jamendo_validation_heard_check2.jsonl``: 150 more, for a third uniform draw (``random.Random(20261209)``
+  over validation tracks in no other set), by a writer told to describe what a study participant hears
+  and to leave out about a third of the tag content; scored once, after the ``jamendo_heard`` training
+  rows were chosen (docs/results.md, "Listener descriptions of Jamendo train tracks").
 
 The corpus is every distinct tag set of the validation split (tags read as the served catalog reads
 them, ``jamendo_descriptor``); a query's one relevant document is its track's set. Training never sees
@@ -22,8 +26,8 @@ the validation split (``training.data`` reads train tracks).
     .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev              # build the folders
     .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev --evaluate   # and score them
 
-Writes ``OUT/jamendo-llm``, ``-human``, ``-listener``, ``-heard`` and ``-heard-check`` (BEIR layout:
-``cratedigger evaluate`` reads them).
+Writes ``OUT/jamendo-llm``, ``-human``, ``-listener``, ``-heard``, ``-heard-check`` and ``-heard-check2``
+(BEIR layout: ``cratedigger evaluate`` reads them).
 Out of scope: the test split (held out), training data.
 """
 
@@ -40,7 +44,8 @@ DEVSETS = Path(__file__).parent / "devsets"
 SOURCES = {"jamendo-llm": "jamendo_validation_llm.jsonl", "jamendo-human": "jamendo_validation_human.jsonl",
            "jamendo-listener": "jamendo_validation_listener.jsonl",
            "jamendo-heard": "jamendo_validation_heard.jsonl",
-           "jamendo-heard-check": "jamendo_validation_heard_check.jsonl"}
+           "jamendo-heard-check": "jamendo_validation_heard_check.jsonl",
+           "jamendo-heard-check2": "jamendo_validation_heard_check2.jsonl"}
 
 
 def validation_sets(tsv: Path) -> dict[str, str]:

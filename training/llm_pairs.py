@@ -3,7 +3,9 @@
 Row kinds and the pairs they give: ``mc_request`` (a whole MusicCaps train caption rewritten as a
 request) with its track's aspects, kind ``llm_request``; ``mc_sentence`` (one caption sentence rewritten)
 with every set its sentence was sampled into, kind ``llm_sentence``; ``jamendo_description`` (a Jamendo
-train tag set described) with that tag set, kind ``llm_jamendo``. Rows of dev tracks, rows whose source
+train tag set described) with that tag set, kind ``llm_jamendo``; ``jamendo_heard`` (a Jamendo train track
+described as a listener who heard it would, written from its tag set) with that tag set, kind
+``llm_jamendo_heard``. Rows of dev tracks, rows whose source
 sentence has changed since they were written, and lines cut by a kill are skipped.
 
 Out of scope: writing the rows (``training.generate_requests``), the other data kinds
@@ -26,7 +28,8 @@ from retrieval.errors import DataNotFoundError
 from retrieval.evaluation.benchmark import split_sentences
 from training.rows import pair
 
-LLM_KINDS = ("mc_request", "mc_sentence", "jamendo_description")
+LLM_KINDS = ("mc_request", "mc_sentence", "jamendo_description", "jamendo_heard")
+JAMENDO_PAIR_KINDS = {"jamendo_description": "llm_jamendo", "jamendo_heard": "llm_jamendo_heard"}
 
 
 def checked_kinds(kinds: Iterable[str] | None, section: str,
@@ -68,12 +71,12 @@ def llm_pairs(
         if kind == "mc_request" and key.rsplit(":", 1)[-1] in aspects:
             ytid = key.rsplit(":", 1)[-1]
             pairs.append(pair(text, aspects[ytid], "llm_request", ytid))
-        elif kind == "jamendo_description":
+        elif kind in JAMENDO_PAIR_KINDS:
             tags = (jamendo or {}).get(key.rsplit(":", 1)[-1]) or [
                 t.strip() for t in str(row.get("source", "")).split(",") if t.strip()
             ]
             if tags:
-                pairs.append(pair(text, tags, "llm_jamendo", key.rsplit(":", 1)[-1]))
+                pairs.append(pair(text, tags, JAMENDO_PAIR_KINDS[kind], key.rsplit(":", 1)[-1]))
     return pairs
 
 

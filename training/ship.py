@@ -143,8 +143,9 @@ people and LLMs ask (`{refine.llm_rows}`: pairs {log.get("pairs")}) mixed with
 {log.get("replay")} pairs replayed from the GPL data: {log.get("steps")} steps. Dev-sample Recall@10
 (dense, MusicCaps dev sentences): {points}. The dev table above is the GPL student's, before
 refining; the refined model's figures on every dev set are in docs/results.md ("Agent-written requests
-and the refine stage"). `--stages data refine` on a run folder whose `student/` already holds a
-model refines that model alone (how the shipped model was made, from the previous shipped model).
+and the refine stage" and the sections after it). `--stages data refine` on a run folder whose
+`student/` already holds a model refines that model alone (how the shipped model was made, from the
+GPL student of the `shipped.json` run).
 
 ```bash
 cratedigger train --config {config_path.as_posix()} --run-dir runs/refined

@@ -63,7 +63,7 @@ class SearchConfig:
     query_threads: int | None = 1
     retrieval_text: str = "request"  # what the retriever gets: "request" (as typed) or "phrases"
     # weight of the hybrid's descriptor-set prior (0: off); the same as retrieval.retrievers' default
-    set_prior_weight: float = 0.4
+    set_prior_weight: float = 0.3
 
     def __post_init__(self) -> None:
         if self.song_scoring not in SONG_SCORING:

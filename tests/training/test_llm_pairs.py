@@ -36,11 +36,13 @@ def test_each_kind_gives_its_pairs(tmp_path: Path) -> None:
         {"kind": "mc_sentence", "key": "mc_sentence:mc:abc:1", "text": "something slow please",
          "source_sha256": _sha("The tempo is slow")},
         {"kind": "jamendo_description", "key": "jamendo:track_1", "text": "dreamy synths"},
+        {"kind": "jamendo_heard", "key": "jamendo_heard:jamendo:track_1", "text": "floating pads, no beat"},
     ], tail='{"kind": "mc_sentence", "key": "cut by a ki')
     pairs = llm_pairs(rows, TRAIN, {"track_1": ["ambient", "synthesizer"]}, SENTENCES)
     got = sorted((p["kind"], p["query"], p["positive"]) for p in pairs)
     assert got == [
         ("llm_jamendo", "dreamy synths", "ambient, synthesizer"),
+        ("llm_jamendo_heard", "floating pads, no beat", "ambient, synthesizer"),
         ("llm_request", "slow piano songs with a man singing?", "male vocals, piano, slow tempo"),
         ("llm_sentence", "something slow please", "slow tempo"),
         ("llm_sentence", "something slow please", "slow tempo, piano"),

@@ -106,12 +106,19 @@ def test_a_refine_without_a_student_says_what_to_run(tmp_path: Path) -> None:
         refine_model(RefineConfig(), tmp_path / "empty", [{"query": "a", "positive": "b", "kind": "llm_x"}])
 
 
-def test_the_refine_config_is_the_shipped_recipe_plus_refine() -> None:
+@pytest.mark.parametrize("name", ["v10-refine.json", "v11-refine.json"])
+def test_the_refine_config_is_the_shipped_recipe_plus_refine(name: str) -> None:
     shipped, refined = load_config(ROOT / "training/configs/shipped.json"), load_config(
-        ROOT / "training/configs/v10-refine.json")
+        ROOT / "training/configs" / name)
     assert refined.refine.enabled and not shipped.refine.enabled
     for stage in ("data", "teacher", "negatives", "pseudo_labels", "student"):
         assert getattr(refined, stage) == getattr(shipped, stage)
+
+
+def test_v11_differs_from_v10_only_by_the_jamendo_heard_rows() -> None:
+    v10, v11 = (load_config(ROOT / "training/configs" / f"{n}-refine.json").refine for n in ("v10", "v11"))
+    assert v11.llm_kinds == (*(v10.llm_kinds or ()), "jamendo_heard")
+    assert replace(v11, llm_kinds=v10.llm_kinds) == v10
 
 
 def test_agent_rows_hold_train_tracks_only() -> None:
@@ -120,7 +127,7 @@ def test_agent_rows_hold_train_tracks_only() -> None:
     assert len(rows) >= 5000 and all(r["text"].strip() for r in rows)
     mc = [r["key"].split(":")[2] for r in rows if r["kind"] in ("mc_sentence", "mc_request")]
     assert mc and not [ytid for ytid in mc if is_dev_track(ytid)]
-    assert {r["kind"] for r in rows} == {"mc_sentence", "mc_request", "jamendo_description"}
+    assert {r["kind"] for r in rows} == {"mc_sentence", "mc_request", "jamendo_description", "jamendo_heard"}
 
 
 @pytest.mark.realdata
@@ -131,5 +138,5 @@ def test_agent_jamendo_rows_are_train_tracks(shared_data: Path) -> None:
         split = {row["track_id"]: row["split"] for row in csv.DictReader(handle, delimiter="\t")}
     rows = [json.loads(line) for line in
             (ROOT / "training/generated/agent_rows.jsonl").read_text(encoding="utf-8").splitlines()]
-    ids = [r["key"].rsplit(":", 1)[-1] for r in rows if r["kind"] == "jamendo_description"]
-    assert ids and {split.get(i) for i in ids} == {"train"}
+    ids = [r["key"].rsplit(":", 1)[-1] for r in rows if r["kind"] in ("jamendo_description", "jamendo_heard")]
+    assert len(ids) == 5200 and len(set(ids)) == 5200 and {split.get(i) for i in ids} == {"train"}

@@ -151,7 +151,7 @@ def test_cli_set_prior_flags_and_results_file(tmp_path: Path, tiny_model_path: P
               "--no-embedding-cache"]
     assert main([*common, "--output", str(tmp_path / "on.json")]) == 0
     on = json.loads((tmp_path / "on.json").read_text())
-    assert on["set_prior"]["weight"] == 0.4 and on["set_prior"]["name"].startswith("MTG-Jamendo")
+    assert on["set_prior"]["weight"] == 0.3 and on["set_prior"]["name"].startswith("MTG-Jamendo")
     assert on["folders"][str(root)]["set_prior_active"] == 1.0
     assert main([*common, "--no-set-prior", "--output", str(tmp_path / "off.json")]) == 0
     off = json.loads((tmp_path / "off.json").read_text())

@@ -32,7 +32,7 @@ def test_the_prior_applies_to_a_jamendo_catalog_and_survives_save_and_load(
     assert _hybrid(built).prior_active and _hybrid(built).prior_weight == SearchConfig().set_prior_weight
     built.save(tmp_path / "idx")
     stored = json.loads((tmp_path / "idx" / "manifest.json").read_text())["search_config"]
-    assert stored["set_prior_weight"] == 0.4
+    assert stored["set_prior_weight"] == 0.3
     loaded = Searcher.load(tmp_path / "idx")
     assert _hybrid(loaded).prior_active
     query = "loud guitar band with a big chorus"
