@@ -10,7 +10,9 @@ assistant", keeping its content:
 - ``benchmarks/devsets/musiccaps_dev_agent_requests.jsonl``: the same 600 sentences (200 per
   sentence-seed folder) and 199 captions (song-seed0) as the Qwen folders, for tuning;
 - ``benchmarks/devsets/musiccaps_dev_agent_requests_check.jsonl``: 300 other sentences by another
-  writer and prompt, scored once after the choices were made (keep it that way).
+  writer and prompt, first scored after the choices were made. It has been looked at since (the fusion
+  re-tune of docs/results.md, "Listener descriptions of Jamendo train tracks", landed on the weight it
+  favoured), so it is a second dev set now rather than a clean check.
 
 Each row names its folder, query id and source text; the output folder keeps the source folder's corpus
 and qrels and replaces the query texts. A row whose source no longer matches the dev folder's query (the

@@ -12,12 +12,13 @@ Queries are descriptions of MTG-Jamendo validation-split tracks, from six source
   tag sets are as frequent as in the split. The writers were told to leave out about a third of the tags
   and to add details such a track has but its uploader did not tag, as people describing audio do.
 * ``jamendo_validation_heard_check.jsonl``: 120 more written the same way by another writer for a second
-  uniform draw (``random.Random(20261208)``), kept as a check: scored once, after the set prior's weight
-  was chosen on the first 200.
+  uniform draw (``random.Random(20261208)``), first scored after the set prior's weight was chosen on the
+  first 200; looked at often since, so a dev set now, not a check.
 * ``jamendo_validation_heard_check2.jsonl``: 150 more, for a third uniform draw (``random.Random(20261209)``
-  over validation tracks in no other set), by a writer told to describe what a study participant hears
-  and to leave out about a third of the tag content; scored once, after the ``jamendo_heard`` training
-  rows were chosen (docs/results.md, "Listener descriptions of Jamendo train tracks").
+  over validation tracks not in the human, listener, heard or heard-check sets; 3 of them are also in the
+  LLM set), by a writer told to describe what a study participant hears and to leave out about a third
+  of the tag content; scored once, after the model and the fusion weights were fixed (docs/results.md,
+  "Listener descriptions of Jamendo train tracks").
 
 The corpus is every distinct tag set of the validation split (tags read as the served catalog reads
 them, ``jamendo_descriptor``); a query's one relevant document is its track's set. Training never sees

@@ -81,9 +81,14 @@ def test_heard_descriptions_sample_tracks_uniformly(shared_data: Path) -> None:
     check = jamendo_dev._queries(jamendo_dev.DEVSETS / "jamendo_validation_heard_check.jsonl")
     assert len(check) == 120 and all(track in sets for track, _ in check)
     assert not {t for t, _ in check} & {t for t, _ in rows}  # a second draw: no track of the first
-    check2 = jamendo_dev._queries(jamendo_dev.DEVSETS / "jamendo_validation_heard_check2.jsonl")
-    assert len(check2) == 150 and all(track in sets for track, _ in check2)
-    assert not {t for t, _ in check2} & ({t for t, _ in check} | {t for t, _ in rows})  # a third draw
+    check2_file = jamendo_dev.DEVSETS / "jamendo_validation_heard_check2.jsonl"
+    check2 = {t for t, _ in jamendo_dev._queries(check2_file)}
+    assert len(check2) == 150 and check2 <= set(sets)
+    others = {name: {t for t, _ in jamendo_dev._queries(jamendo_dev.DEVSETS / file)}
+              for name, file in jamendo_dev.SOURCES.items() if name != "jamendo-heard-check2"}
+    shared = {name: len(check2 & tracks) for name, tracks in others.items()}
+    assert shared == {"jamendo-llm": 3, "jamendo-human": 0, "jamendo-listener": 0, "jamendo-heard": 0,
+                      "jamendo-heard-check": 0}  # a third draw; the 3 LLM-set tracks are in docs/results.md
 
 
 @pytest.mark.realdata

@@ -6,8 +6,9 @@ Writes ``pairs.jsonl`` (one row per (query, positive set): ``query``, ``positive
 ``sentence`` (caption sentences, as in Epure et al. 2024, ``sets_per_sentence`` sampled sets each),
 ``request`` (template requests from sets and sentences, see ``training.templates``), ``jamendo``
 (MTG-Jamendo train-split tag sets) and ``msd`` (MSD vocabulary tags matched to MusicCaps sets).
-``llm_request`` / ``llm_sentence`` / ``llm_jamendo`` rows come from ``DataConfig.llm_rows`` (written by
-``training.generate_requests``); ``jamendo_sound`` / ``paraphrase`` rows from the lexicons of
+``llm_request`` / ``llm_sentence`` / ``llm_jamendo`` / ``llm_jamendo_heard`` rows come from
+``DataConfig.llm_rows`` (written by ``training.generate_requests`` or by agents,
+``training/generated/README.md``); ``jamendo_sound`` / ``paraphrase`` rows from the lexicons of
 ``training.descriptions``. Request rows: ``DataConfig.request_mix``. Out of scope: writing the
 LLM rows, negatives (stage ``negatives``).
 """
@@ -72,7 +73,7 @@ class DataConfig:
     # LLM-written rows of ``training.generate_requests`` (relative to the project unless absolute; None:
     # not used). Requests of dev tracks are dropped like every other dev-track query.
     llm_rows: str | None = None
-    # which kinds of ``llm_rows`` to read ("mc_request", "mc_sentence", "jamendo_description"; None: all)
+    # which kinds of ``llm_rows`` to read (``training.llm_pairs.LLM_KINDS``; None: all)
     llm_kinds: tuple[str, ...] | None = None
     msd_queries: int = 300
     # Listener-style descriptions of Jamendo train tag sets and paraphrased MusicCaps requests, from the

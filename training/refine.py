@@ -93,8 +93,8 @@ def refine_pairs(cfg: RefineConfig, run_dir: Path, musiccaps_csv: Path,
     train = [r for r in read_musiccaps(musiccaps_csv) if not is_dev_track(r["ytid"])]
     tags = jamendo_train_tags(jamendo_tsv) if jamendo_tsv and jamendo_tsv.is_file() else None
     if tags is None:
-        logger.warning("refine: no MTG-Jamendo tracks.tsv (data.jamendo), so jamendo_description rows give "
-                       "no pairs")
+        logger.warning("refine: no MTG-Jamendo tracks.tsv (data.jamendo), so jamendo_description and "
+                       "jamendo_heard rows give no pairs")
     sentences = [p for p in _pairs(run_dir) if p["kind"] == "sentence"]
     return llm_pairs(llm_rows_path(cfg.llm_rows), train, tags, sentences, cfg.llm_kinds)
 

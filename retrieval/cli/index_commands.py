@@ -42,7 +42,8 @@ def add_parsers(sub: Any) -> None:
     index.add_argument("--force", action="store_true", help="replace an existing index at --out")
     index.add_argument("--set-prior-weight", type=float, default=None, metavar="W",
                        help="weight of the hybrid's MTG-Jamendo descriptor-set prior, stored in the index "
-                            "(default 0.4; 0 turns it off; it moves nothing outside the Jamendo vocabulary)")
+                            "(default: SearchConfig.set_prior_weight, 0.3; 0 turns it off; it moves nothing "
+                            "outside the Jamendo vocabulary)")
     index.set_defaults(func=run_index)
 
     search = sub.add_parser("search", help="search a saved index")
