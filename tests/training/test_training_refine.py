@@ -124,7 +124,7 @@ def test_v11_differs_from_v10_only_by_the_jamendo_heard_rows() -> None:
 def test_agent_rows_hold_train_tracks_only() -> None:
     rows = [json.loads(line) for line in
             (ROOT / "training/generated/agent_rows.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(rows) >= 5000 and all(r["text"].strip() for r in rows)
+    assert len(rows) == 10400 and all(r["text"].strip() for r in rows)
     mc = [r["key"].split(":")[2] for r in rows if r["kind"] in ("mc_sentence", "mc_request")]
     assert mc and not [ytid for ytid in mc if is_dev_track(ytid)]
     assert {r["kind"] for r in rows} == {"mc_sentence", "mc_request", "jamendo_description", "jamendo_heard"}
