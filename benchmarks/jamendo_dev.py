@@ -19,6 +19,11 @@ Queries are descriptions of MTG-Jamendo validation-split tracks, from six source
   LLM set), by a writer told to describe what a study participant hears and to leave out about a third
   of the tag content; scored once, after the model and the fusion weights were fixed (docs/results.md,
   "Listener descriptions of Jamendo train tracks").
+* ``jamendo_validation_heard_check3.jsonl``: 150 more, for a fourth uniform draw (``random.Random(20261210)``
+  over validation tracks not in any set above), by another writer told to answer "describe this music
+  in a sentence or two" as a listener who never saw the tags, getting across about two thirds of them;
+  scored once, after the model of the ``jamendo_heard_2`` rows was chosen (docs/results.md, "A second
+  batch of listener descriptions").
 
 The corpus is every distinct tag set of the validation split (tags read as the served catalog reads
 them, ``jamendo_descriptor``); a query's one relevant document is its track's set. Training never sees
@@ -27,7 +32,7 @@ the validation split (``training.data`` reads train tracks).
     .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev              # build the folders
     .venv/bin/python benchmarks/jamendo_dev.py --out /tmp/jamendo-dev --evaluate   # and score them
 
-Writes ``OUT/jamendo-llm``, ``-human``, ``-listener``, ``-heard``, ``-heard-check`` and ``-heard-check2``
+Writes ``OUT/jamendo-llm``, ``-human``, ``-listener``, ``-heard`` and ``-heard-check`` to ``-heard-check3``
 (BEIR layout: ``cratedigger evaluate`` reads them).
 Out of scope: the test split (held out), training data.
 """
@@ -46,7 +51,8 @@ SOURCES = {"jamendo-llm": "jamendo_validation_llm.jsonl", "jamendo-human": "jame
            "jamendo-listener": "jamendo_validation_listener.jsonl",
            "jamendo-heard": "jamendo_validation_heard.jsonl",
            "jamendo-heard-check": "jamendo_validation_heard_check.jsonl",
-           "jamendo-heard-check2": "jamendo_validation_heard_check2.jsonl"}
+           "jamendo-heard-check2": "jamendo_validation_heard_check2.jsonl",
+           "jamendo-heard-check3": "jamendo_validation_heard_check3.jsonl"}
 
 
 def validation_sets(tsv: Path) -> dict[str, str]:
