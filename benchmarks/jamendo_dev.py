@@ -1,6 +1,6 @@
 """The MTG-Jamendo dev benchmark: descriptions of *validation* tracks -> the track's tag set (issue 13).
 
-Queries are descriptions of MTG-Jamendo validation-split tracks, from six sources:
+Queries are descriptions of MTG-Jamendo validation-split tracks, from seven sources:
 
 * ``jamendo_validation_llm.jsonl``: the packaged LLM wrote them from the tags alone with a dev-only
   prompt (``python -m training.generate_requests --kinds jamendo_dev``); tracks with 3+ tags only.
@@ -18,12 +18,14 @@ Queries are descriptions of MTG-Jamendo validation-split tracks, from six source
   over validation tracks not in the human, listener, heard or heard-check sets; 3 of them are also in the
   LLM set), by a writer told to describe what a study participant hears and to leave out about a third
   of the tag content; scored once, after the model and the fusion weights were fixed (docs/results.md,
-  "Listener descriptions of Jamendo train tracks").
-* ``jamendo_validation_heard_check3.jsonl``: 150 more, for a fourth uniform draw (``random.Random(20261210)``
-  over validation tracks not in any set above), by another writer told to answer "describe this music
-  in a sentence or two" as a listener who never saw the tags, getting across about two thirds of them;
-  scored once, after the model of the ``jamendo_heard_2`` rows was chosen (docs/results.md, "A second
-  batch of listener descriptions").
+  "Listener descriptions of Jamendo train tracks"), and used since in the decision against a second
+  batch of listener descriptions, so no longer a clean check.
+* ``jamendo_validation_heard_check3.jsonl``: 150 more, for a fourth uniform draw (the sorted validation
+  tracks shuffled with ``random.Random(20261210)``, skipping tracks of every set above, the first 150;
+  check2 instead removed the used tracks before shuffling), by another writer told to answer "describe
+  this music in a sentence or two" as a listener who never saw the tags, getting across about two thirds
+  of them; scored once, after the second batch of listener descriptions was rejected (docs/results.md,
+  "A second batch of listener descriptions"). Its writer named more of the tags: an easier set.
 
 The corpus is every distinct tag set of the validation split (tags read as the served catalog reads
 them, ``jamendo_descriptor``); a query's one relevant document is its track's set. Training never sees
