@@ -39,9 +39,12 @@ def candidates(named: set[str], corpus: list[set[str]]) -> int:
 
 def expected_recall(queries: list[tuple[set[str], str]], corpus: list[set[str]], k: int = 10) -> float:
     """Mean over (relevant set, query text) of min(1, k / the candidates of the query's named tags)."""
-    return statistics.fmean(
-        min(1.0, k / max(1, candidates(named_tags(rel, q), corpus))) for rel, q in queries
-    )
+    return recall_from_counts([candidates(named_tags(rel, q), corpus) for rel, q in queries], k)
+
+
+def recall_from_counts(counts: list[int], k: int = 10) -> float:
+    """Mean of min(1, k / count) over the candidate counts of the queries."""
+    return statistics.fmean(min(1.0, k / max(1, c)) for c in counts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.folder}: {len(queries)} queries, {named:.2f} "
           f"tags named on average, median {statistics.median(counts):g} candidate sets "
           f"({100 * sum(c > args.k for c in counts) / len(counts):.0f}% over {args.k}), "
-          f"expected Recall@{args.k} {100 * expected_recall(queries, corpus, args.k):.1f}")
+          f"expected Recall@{args.k} {100 * recall_from_counts(counts, args.k):.1f}")
     return 0
 
 
